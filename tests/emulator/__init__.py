@@ -1,0 +1,1 @@
+"""A stand-in MicroStrategy Library server for the collection's tests, demo and benchmarks."""

@@ -1,0 +1,64 @@
+"""Start the emulator: ``python -m tests.emulator --port 0``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import ssl
+import sys
+
+from .server import BASE, make_server
+from .state import Emulator
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m tests.emulator",
+                                     description="Stand-in MicroStrategy Library server for migration packages.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--password", default="mstr-emulator", help="password of every seeded user")
+    parser.add_argument("--api-token", default="mstr-emulator-api-token", help="token accepted by loginMode 4096")
+    parser.add_argument("--status-case", choices=("upper", "lower"), default="upper")
+    parser.add_argument("--processing-seconds", type=float, default=1.0,
+                        help="how long a package definition or an import stays PROCESSING")
+    parser.add_argument("--session-timeout", type=float, default=1800.0, help="idle seconds before a session expires")
+    parser.add_argument("--binary-padding-mb", type=int, default=0, help="make package binaries N MiB larger")
+    parser.add_argument("--lb-cookie", action="store_true", help="also issue and require a load-balancer cookie")
+    parser.add_argument("--tls-cert", help="PEM certificate (chain) to serve HTTPS")
+    parser.add_argument("--tls-key", help="PEM private key of --tls-cert")
+    parser.add_argument("--faults", default="{}", help='JSON faults at start-up, e.g. \'{"latency_ms": 50}\'')
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        print("--tls-cert and --tls-key go together", file=sys.stderr)
+        return 2
+    emulator = Emulator(password=args.password, api_token=args.api_token,
+                        processing_seconds=args.processing_seconds, status_case=args.status_case,
+                        padding_mb=args.binary_padding_mb, session_timeout=args.session_timeout,
+                        lb_cookie=args.lb_cookie, secure_cookies=bool(args.tls_cert))
+    emulator.set_faults(json.loads(args.faults))
+    context = None
+    if args.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+    server = make_server(args.host, args.port, emulator, context)
+    scheme = "https" if context else "http"
+    host, port = server.server_address[:2]
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    print("emulator listening on %s://%s:%d%s" % (scheme, host, port, BASE), flush=True)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        server.server_close()
+        emulator.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

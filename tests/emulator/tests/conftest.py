@@ -1,0 +1,198 @@
+"""Fixtures that run the emulator as a real HTTP server in its own process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+REPO = Path(__file__).resolve().parents[3]
+TUTORIAL = "B7CA92F04B9FAE8D941C3E9B7E0CD754"
+DEMO = "B19DEDCC11D4E0EFC000EB9495D0F44F"
+YEAR = "8D679D5111D3E4981000E787EC6DE8A4"
+LU_YEAR = "8D6793C211D3E4981000E787EC6DE8A4"
+ADMINISTRATOR = "54F3D26011D2896560009A8E67019608"
+PASSWORD = "mstr-emulator"
+
+
+class EmulatorProcess:
+    def __init__(self, *args: str):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.emulator", "--port", "0", *args],
+            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline().strip()
+        if not line.startswith("emulator listening on "):
+            self.stop()
+            raise RuntimeError("emulator did not start: %r %s" % (line, self.proc.stderr.read()))
+        self.base_url = line.split()[-1]
+        self.root = self.base_url.rsplit("/MicroStrategyLibrary", 1)[0]
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+    # Admin endpoint helpers: read or change server state directly.
+    def state(self, **params) -> dict:
+        return requests.get(self.root + "/__emulator__/state", params=params, timeout=30, verify=False).json()
+
+    def faults(self, **values) -> dict:
+        return requests.post(self.root + "/__emulator__/faults", json=values, timeout=10, verify=False).json()
+
+    def objects(self) -> dict:
+        return requests.get(self.root + "/__emulator__/objects", timeout=10, verify=False).json()
+
+    def patch_object(self, scope: str, object_id: str, **changes) -> dict:
+        return requests.patch("%s/__emulator__/objects/%s/%s" % (self.root, scope, object_id),
+                              json=changes, timeout=10, verify=False).json()
+
+    def reset(self):
+        requests.post(self.root + "/__emulator__/reset", timeout=10, verify=False).raise_for_status()
+
+    def rss_kib(self) -> int:
+        with open("/proc/%d/status" % self.proc.pid) as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+        raise RuntimeError("no VmHWM")
+
+
+class Api:
+    """A small client that follows the vendor's pages: token header plus cookies."""
+
+    def __init__(self, base_url: str, verify=True):
+        self.base_url = base_url
+        self.http = requests.Session()
+        # Passed per request: REQUESTS_CA_BUNDLE in the environment would override Session.verify.
+        self.verify = verify
+        self.token = None
+
+    def login(self, username="administrator", password=PASSWORD, mode=1, **extra) -> requests.Response:
+        response = self.http.post(self.base_url + "/api/auth/login",
+                                  json={"username": username, "password": password, "loginMode": mode, **extra},
+                                  timeout=10, verify=self.verify)
+        if response.status_code == 204:
+            self.token = response.headers["X-MSTR-AuthToken"]
+        return response
+
+    def call(self, method: str, path: str, project=None, prefer_async=False, headers=None, **kwargs):
+        all_headers = {"X-MSTR-AuthToken": self.token} if self.token else {}
+        if project:
+            all_headers["X-MSTR-ProjectID"] = project
+        if prefer_async:
+            all_headers["Prefer"] = "respond-async"
+        all_headers.update(headers or {})
+        kwargs.setdefault("timeout", 30)
+        kwargs.setdefault("verify", self.verify)
+        return self.http.request(method, self.base_url + path, headers=all_headers, **kwargs)
+
+    def create_package(self, project=TUTORIAL) -> str:
+        response = self.call("POST", "/api/packages", project=project)
+        assert response.status_code == 201, response.text
+        return response.json()["id"]
+
+    def define(self, package_id: str, body: dict, project=TUTORIAL) -> requests.Response:
+        return self.call("PUT", "/api/packages/" + package_id, project=project, prefer_async=True, json=body)
+
+    def wait_package(self, package_id: str, project=TUTORIAL, timeout=10.0) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            body = self.call("GET", "/api/packages/" + package_id, project=project,
+                             params={"showContent": "true"}).json()
+            if body["status"].upper() != "PROCESSING" or time.monotonic() > deadline:
+                return body
+            time.sleep(0.05)
+
+    def wait_import(self, import_id: str, project=None, timeout=10.0) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            body = self.call("GET", "/api/packages/imports/" + import_id, project=project).json()
+            if body["status"].upper() != "PROCESSING" or time.monotonic() > deadline:
+                return body
+            time.sleep(0.05)
+
+
+def project_body(object_id=YEAR, object_type=12, include=True, action="replace", **settings) -> dict:
+    return {
+        "type": "project",
+        "settings": {
+            "updateSchema": ["recal_table_logical_size", "recal_table_keys_fact_entry_level"],
+            "aclOnReplacingObjects": "use_existing",
+            "aclOnNewObjects": ["keep_acl_as_source_object"],
+            "defaultAction": "replace",
+            **settings,
+        },
+        "content": [{"id": object_id, "name": "Year", "type": object_type,
+                     "action": action, "includeDependents": include}],
+    }
+
+
+CONFIGURATION_BODY = {
+    "type": "configuration",
+    "settings": {"updateSchema": None, "aclOnReplacingObjects": "use_existing",
+                 "aclOnNewObjects": ["keep_acl_as_source_object"], "defaultAction": "replace"},
+    "content": [{"id": ADMINISTRATOR, "name": "Administrator", "type": 34,
+                 "action": "replace", "includeDependents": True}],
+}
+
+PROJECT_SECURITY_BODY = {
+    "type": "project_security",
+    "settings": {"updateSchema": None, "aclOnReplacingObjects": None,
+                 "aclOnNewObjects": ["keep_acl_as_source_object"], "defaultAction": "replace"},
+    "content": [{"id": ADMINISTRATOR, "name": "Administrator", "type": 34,
+                 "action": "replace", "includeDependents": False}],
+}
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    server = EmulatorProcess("--processing-seconds", "0.2")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def emu(emulator):
+    """The shared emulator, reset to its seed before each test."""
+    emulator.reset()
+    yield emulator
+    emulator.reset()
+
+
+@pytest.fixture
+def api(emu) -> Api:
+    client = Api(emu.base_url)
+    assert client.login().status_code == 204
+    return client
+
+
+@pytest.fixture
+def start_emulator():
+    """Start extra emulators with their own options; all are stopped afterwards."""
+    started = []
+
+    def start(*args: str) -> EmulatorProcess:
+        server = EmulatorProcess(*args)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+def shared_dir() -> Path:
+    return Path(os.environ.get("MSTR_SHARED_DIR", REPO.parent / "shared"))
+
+
+def dumps(value) -> str:
+    return json.dumps(value, indent=2, sort_keys=True)

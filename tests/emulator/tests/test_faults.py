@@ -1,0 +1,156 @@
+"""Fault injection, leak inspection, concurrency, TLS and large binaries."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import time
+
+import pytest
+import requests
+
+from conftest import TUTORIAL, Api, project_body
+from test_auth import assert_vendor_error
+from test_imports import export, run_import
+from test_packages import ready_package
+
+
+def test_latency_is_added_to_api_requests(emu, api):
+    emu.faults(latency_ms=150)
+    started = time.monotonic()
+    api.call("GET", "/api/sessions")
+    assert time.monotonic() - started >= 0.15
+    started = time.monotonic()
+    emu.state()  # the admin endpoint is exempt
+    assert time.monotonic() - started < 0.15
+
+
+def test_next_requests_answer_503_without_json_body(emu, api):
+    emu.faults(fail_next=2, fail_status=503)
+    for _attempt in range(2):
+        response = api.call("GET", "/api/sessions")
+        assert response.status_code == 503
+        assert response.headers["Content-Type"] == "text/html"
+    assert api.call("GET", "/api/sessions").status_code == 200
+    assert emu.state()["requests"]["byRoute"]["GET (injected 503)"] == 2
+
+
+def test_failures_can_target_one_route(emu, api):
+    emu.faults(fail_next=1, fail_status=502, fail_match=r"^GET /api/packages/")
+    assert api.call("GET", "/api/sessions").status_code == 200
+    package_id = api.create_package()
+    assert api.call("GET", "/api/packages/" + package_id, project=TUTORIAL).status_code == 502
+    assert api.call("GET", "/api/packages/" + package_id, project=TUTORIAL).status_code == 200
+
+
+def test_connection_reset(emu, api):
+    emu.faults(reset_next=1)
+    with pytest.raises(requests.ConnectionError):
+        api.call("GET", "/api/sessions")
+    assert api.call("GET", "/api/sessions").status_code == 200
+
+
+def test_download_drops_after_k_bytes(emu, start_emulator):
+    server = start_emulator("--processing-seconds", "0.1", "--binary-padding-mb", "4")
+    api = Api(server.base_url)
+    api.login()
+    package_id, _unused = ready_package(api)
+    server.faults(drop_next_downloads=1, drop_after_bytes=1_000_000)
+    received = 0
+    with pytest.raises(requests.RequestException):
+        with api.call("GET", "/api/packages/%s/binary" % package_id, stream=True) as response:
+            assert int(response.headers["Content-Length"]) > 4 * 1024 * 1024
+            for chunk in response.iter_content(65536):
+                received += len(chunk)
+    assert 1_000_000 - 65536 < received <= 1_000_000  # requests drops the last partial chunk
+    again = api.call("GET", "/api/packages/%s/binary" % package_id)
+    state = server.state(checksums="true")
+    assert hashlib.sha256(again.content).hexdigest() == state["packages"][0]["sha256"]
+
+
+def test_processing_ends_failed_on_demand(emu, api):
+    emu.faults(fail_processing=1)
+    package_id, body = ready_package(api)
+    assert body["status"] == "CREATION_FAILED"
+    assert "injected fault" in body["message"]
+
+
+def test_import_ends_failed_on_demand(emu, api):
+    binary = export(api)
+    emu.faults(fail_imports=1)
+    _unused, result = run_import(api, binary)
+    assert result["status"] == "IMPORT_FAILED" and "injected fault" in result["message"]
+    assert "8D679D5111D3E4981000E787EC6DE8A4" not in emu.objects()["B19DEDCC11D4E0EFC000EB9495D0F44F"]
+
+
+def test_sessions_expire_now(emu, api):
+    api.create_package()
+    emu.faults(expire_sessions=True)
+    assert_vendor_error(api.call("GET", "/api/sessions"), 401, "ERR009")
+    assert emu.state()["sessions"] == [] and emu.state()["packages"] == []
+
+
+def test_unknown_fault_is_rejected(emu):
+    response = requests.post(emu.root + "/__emulator__/faults", json={"explode": 1}, timeout=5)
+    assert response.status_code == 400
+
+
+def test_faults_at_start_up(start_emulator):
+    server = start_emulator("--faults", '{"fail_next": 1, "fail_status": 504}')
+    assert requests.get(server.base_url + "/api/status", timeout=5).status_code == 504
+    assert requests.get(server.base_url + "/api/status", timeout=5).status_code == 200
+
+
+def _one_export(base_url: str) -> str:
+    api = Api(base_url)
+    assert api.login().status_code == 204
+    package_id, body = ready_package(api, project_body())
+    assert body["status"] == "READY"
+    digest = hashlib.sha256(api.call("GET", "/api/packages/%s/binary" % package_id).content).hexdigest()
+    assert api.call("DELETE", "/api/packages/" + package_id, prefer_async=True).status_code == 202
+    assert api.call("POST", "/api/auth/logout").status_code == 204
+    return digest
+
+
+def test_twenty_concurrent_exports_with_latency(emu):
+    emu.faults(latency_ms=20, latency_jitter_ms=30)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=20) as pool:
+        digests = list(pool.map(_one_export, [emu.base_url] * 20))
+    assert len(set(digests)) == 20  # every package is its own binary
+    state = emu.state()
+    assert state["sessions"] == [] and state["packages"] == [] and state["imports"] == []
+    assert state["requests"]["byRoute"]["POST /api/packages"] == 20
+
+
+def test_tls_with_a_private_ca(start_emulator, tmp_path):
+    trustme = pytest.importorskip("trustme")
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1", "localhost")
+    cert_file, key_file, ca_file = tmp_path / "cert.pem", tmp_path / "key.pem", tmp_path / "ca.pem"
+    cert.private_key_and_cert_chain_pem.write_to_path(str(cert_file))
+    cert.private_key_pem.write_to_path(str(key_file))
+    ca.cert_pem.write_to_path(str(ca_file))
+    server = start_emulator("--tls-cert", str(cert_file), "--tls-key", str(key_file))
+    assert server.base_url.startswith("https://127.0.0.1:")
+    with pytest.raises(requests.exceptions.SSLError):
+        requests.get(server.base_url + "/api/status", timeout=5)
+    assert requests.get(server.base_url + "/api/status", timeout=5, verify=str(ca_file)).status_code == 200
+    api = Api(server.base_url, verify=str(ca_file))
+    response = api.login()
+    assert "Secure" in response.headers["Set-Cookie"]
+    assert api.call("GET", "/api/sessions").status_code == 200
+
+
+def test_one_gib_download_keeps_the_emulator_small(start_emulator):
+    server = start_emulator("--processing-seconds", "0.05", "--binary-padding-mb", "1024")
+    api = Api(server.base_url)
+    api.login()
+    package_id, _unused = ready_package(api)
+    total = 0
+    with api.call("GET", "/api/packages/%s/binary" % package_id, stream=True, timeout=120) as response:
+        length = int(response.headers["Content-Length"])
+        for chunk in response.iter_content(1024 * 1024):
+            total += len(chunk)
+    assert length > 1024 ** 3 and total == length
+    peak_mib = server.rss_kib() / 1024
+    assert peak_mib < 100, "emulator peaked at %.1f MiB" % peak_mib
