@@ -1,0 +1,79 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    DOCUMENTATION = r"""
+options:
+  base_url:
+    description:
+      - Address of the MicroStrategy Library web application, for example
+        C(https://mstr.example.com/MicroStrategyLibrary). A trailing C(/) or C(/api) is accepted.
+      - Not needed when O(session) is given; the session carries it.
+      - If not set, the value of the E(MSTR_BASE_URL) environment variable is used.
+    type: str
+  username:
+    description:
+      - User to log in as, for O(login_mode=standard) and O(login_mode=ldap).
+      - If not set, the value of the E(MSTR_USERNAME) environment variable is used.
+    type: str
+  password:
+    description:
+      - Password of O(username).
+      - If not set, the value of the E(MSTR_PASSWORD) environment variable is used.
+    type: str
+  login_mode:
+    description:
+      - How to authenticate. V(standard) is login mode 1, V(ldap) 16, V(anonymous) 8 and V(api_token) 4096.
+      - If not set, the value of the E(MSTR_LOGIN_MODE) environment variable is used.
+    type: str
+    choices: [standard, ldap, anonymous, api_token]
+    default: standard
+  api_token:
+    description:
+      - API token for O(login_mode=api_token).
+      - If not set, the value of the E(MSTR_API_TOKEN) environment variable is used.
+    type: str
+  validate_certs:
+    description:
+      - Verify the server's TLS certificate. Set to V(false) only for tests.
+      - If not set, the value of the E(MSTR_VALIDATE_CERTS) environment variable is used.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - PEM file with the certificate authorities to trust, for servers whose certificate a private CA signed.
+      - If not set, the value of the E(MSTR_CA_PATH) environment variable is used.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for each HTTP request (not for a whole package or import; see O(ignore:wait_timeout)).
+      - If not set, the value of the E(MSTR_TIMEOUT) environment variable is used.
+    type: float
+    default: 60
+  project_id:
+    description:
+      - Id of the project (32 hexadecimal characters), sent as the C(X-MSTR-ProjectID) header.
+      - Required for V(project) and V(project_security) packages; must not be set for V(configuration) packages.
+      - If not set, the value of the E(MSTR_PROJECT_ID) environment variable is used.
+    type: str
+  session:
+    description:
+      - The RV(mstr.migration.mstr_session#module:session) value returned by M(mstr.migration.mstr_session).
+        Tasks that pass it share one server session (its auth token and cookies) instead of logging in
+        themselves.
+      - A package holder and an import live only inside the session that created them, so every task of
+        an export or import sequence must pass the same O(session).
+      - If not set, the value of the E(MSTR_SESSION) environment variable is used.
+    type: str
+notes:
+  - >-
+    The modules need the Python library C(requests) where they run. Run them on the controller
+    (C(delegate_to: localhost) or C(hosts: localhost)) with C(ansible_python_interpreter) set to the
+    controller's Python, for example C("{{ ansible_playbook_python }}").
+  - All modules of this collection belong to the action group C(mstr.migration.mstr), so a play can set
+    the connection options once with C(module_defaults) and C(group/mstr.migration.mstr).
+"""

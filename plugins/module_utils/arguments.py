@@ -1,0 +1,36 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The connection options, each once, with its environment fallback.
+
+Documented once in ``plugins/doc_fragments/connection.py``; AWX credentials
+inject the ``MSTR_*`` variables named here.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from ansible.module_utils.basic import env_fallback
+
+CONNECTION_SPEC = {
+    "base_url": {"type": "str", "fallback": (env_fallback, ["MSTR_BASE_URL"])},
+    "username": {"type": "str", "fallback": (env_fallback, ["MSTR_USERNAME"])},
+    "password": {"type": "str", "no_log": True, "fallback": (env_fallback, ["MSTR_PASSWORD"])},
+    "login_mode": {"type": "str", "default": "standard", "choices": ["standard", "ldap", "anonymous", "api_token"],
+                   "fallback": (env_fallback, ["MSTR_LOGIN_MODE"])},
+    "api_token": {"type": "str", "no_log": True, "fallback": (env_fallback, ["MSTR_API_TOKEN"])},
+    "validate_certs": {"type": "bool", "default": True, "fallback": (env_fallback, ["MSTR_VALIDATE_CERTS"])},
+    "ca_path": {"type": "path", "fallback": (env_fallback, ["MSTR_CA_PATH"])},
+    "timeout": {"type": "float", "default": 60, "fallback": (env_fallback, ["MSTR_TIMEOUT"])},
+    "project_id": {"type": "str", "fallback": (env_fallback, ["MSTR_PROJECT_ID"])},
+    "session": {"type": "str", "no_log": True, "fallback": (env_fallback, ["MSTR_SESSION"])},
+}
+
+
+def get_spec(**module_options) -> dict:
+    """The connection options plus the module's own."""
+    spec = copy.deepcopy(CONNECTION_SPEC)
+    spec.update(module_options)
+    return spec

@@ -1,0 +1,300 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The one HTTP client of the collection, over ``requests.Session``.
+
+It logs in (or resumes a session from a ``session`` value), sends the auth
+token and every cookie on each call, maps the vendor's JSON errors to
+``ApiError``, retries transient failures only where repeating is safe, and
+streams package binaries in both directions with bounded memory. It raises;
+it never calls ``fail_json``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import time
+import uuid
+from typing import Optional
+from urllib.parse import urlsplit
+
+from ansible_collections.mstr.migration.plugins.module_utils.errors import (ApiError, TransportError,
+                                                                            ValidationError)
+
+try:
+    import requests
+    from requests.exceptions import ChunkedEncodingError, ConnectTimeout, SSLError
+except ImportError:  # reported by the modules through missing_required_lib
+    requests = None
+
+LOGIN_MODES = {"standard": 1, "ldap": 16, "anonymous": 8, "api_token": 4096}
+IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "DELETE", "OPTIONS"))
+TRANSIENT_STATUS = frozenset((502, 503, 504))
+CHUNK = 1024 * 1024
+SESSION_PREFIX = "mstr-session-v1:"
+
+
+def normalise_base_url(value: str) -> str:
+    """``https://host/MicroStrategyLibrary`` whatever the user typed around it."""
+    url = (value or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValidationError("base_url", "'%s' is not a URL; use the Library address with its scheme, for example "
+                                          "https://mstr.example.com/MicroStrategyLibrary" % value)
+    url = url.rstrip("/")
+    if url.endswith("/api"):
+        url = url[:-len("/api")]
+    return url.rstrip("/")
+
+
+def decode_session(value: str) -> dict:
+    """Read a ``session`` value made by ``Client.session_value``."""
+    if not isinstance(value, str) or not value.startswith(SESSION_PREFIX):
+        raise ValidationError("session", "not a value returned by mstr.migration.mstr_session; pass the "
+                                         "registered result's 'session' key, for example \"{{ login.session }}\"")
+    try:
+        data = json.loads(base64.urlsafe_b64decode(value[len(SESSION_PREFIX):].encode()).decode())
+        if not isinstance(data["token"], str) or not isinstance(data["cookies"], list):
+            raise ValueError("malformed")
+        data["base_url"] = normalise_base_url(data["base_url"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValidationError("session", "the value is damaged (%s); pass the registered result of "
+                                         "mstr.migration.mstr_session unchanged" % exc) from exc
+    return data
+
+
+class _MultipartFile:
+    """A multipart/form-data body with one file field, streamed from disk.
+
+    ``requests`` sends an object with ``__iter__`` and ``__len__`` chunk by
+    chunk with a Content-Length, so memory does not grow with the file.
+    """
+
+    def __init__(self, path: str, field: str = "file"):
+        self.path = path
+        self.boundary = uuid.uuid4().hex
+        name = os.path.basename(path).replace('"', "")
+        self.head = ('--%s\r\nContent-Disposition: form-data; name="%s"; filename="%s"\r\n'
+                     'Content-Type: application/octet-stream\r\n\r\n' % (self.boundary, field, name)).encode()
+        self.tail = ("\r\n--%s--\r\n" % self.boundary).encode()
+        self.size = os.path.getsize(path)
+        self.sha256 = None  # of the file, known once it has been sent whole
+
+    @property
+    def content_type(self) -> str:
+        return "multipart/form-data; boundary=%s" % self.boundary
+
+    def __len__(self) -> int:
+        return len(self.head) + self.size + len(self.tail)
+
+    def __iter__(self):
+        digest = hashlib.sha256()
+        yield self.head
+        with open(self.path, "rb") as handle:
+            while True:
+                chunk = handle.read(CHUNK)
+                if not chunk:
+                    break
+                digest.update(chunk)
+                yield chunk
+        self.sha256 = digest.hexdigest()
+        yield self.tail
+
+
+class Client:
+    def __init__(self, base_url: str, validate_certs: bool = True, ca_path: Optional[str] = None,
+                 timeout: float = 60, retries: int = 3, backoff: float = 0.5):
+        if requests is None:
+            raise TransportError("the Python library 'requests' is required")
+        self.base_url = normalise_base_url(base_url)
+        self.http = requests.Session()
+        # verify is passed per request: REQUESTS_CA_BUNDLE would otherwise override Session.verify.
+        self.verify = (ca_path or True) if validate_certs else False
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self.token: Optional[str] = None
+        self.request_count = 0
+
+    # ---------------------------------------------------------------- session
+    def login(self, login_mode: str = "standard", username: Optional[str] = None,
+              password: Optional[str] = None, api_token: Optional[str] = None) -> None:
+        body = {"loginMode": LOGIN_MODES[login_mode]}
+        if login_mode == "api_token":
+            body["username"] = api_token
+        elif login_mode != "anonymous":
+            body.update(username=username, password=password or "")
+        # Not repeated on failure after sending: a second login would open a second session.
+        response = self._send("POST", "/auth/login", retry_sent=False, json=body)
+        self._raise_for_status(response, "POST", "/api/auth/login")
+        token = response.headers.get("X-MSTR-AuthToken")
+        if not token:
+            raise TransportError("the server accepted the login but returned no X-MSTR-AuthToken header; is base_url "
+                                 "the Library address (https://HOST/MicroStrategyLibrary)?")
+        self.token = token
+
+    def resume(self, session: dict) -> None:
+        self.token = session["token"]
+        for cookie in session["cookies"]:
+            self.http.cookies.set(cookie["name"], cookie["value"], domain=cookie.get("domain", ""),
+                                  path=cookie.get("path", "/"))
+
+    def cookies(self) -> list:
+        return [{"name": c.name, "value": c.value, "domain": c.domain, "path": c.path} for c in self.http.cookies]
+
+    def secrets(self) -> list:
+        """Values learned at run time that must never be shown."""
+        return [value for value in [self.token] + [c["value"] for c in self.cookies()] if value]
+
+    def session_value(self) -> str:
+        data = {"base_url": self.base_url, "token": self.token, "cookies": self.cookies()}
+        return SESSION_PREFIX + base64.urlsafe_b64encode(json.dumps(data, sort_keys=True).encode()).decode()
+
+    def logout(self) -> bool:
+        """End the session; False when it had already ended."""
+        try:
+            self.request("POST", "/auth/logout", expect=(204, 200))
+        except ApiError as exc:
+            if exc.status == 401:
+                return False
+            raise
+        return True
+
+    # ---------------------------------------------------------------- requests
+    def _headers(self, project_id: Optional[str], prefer_async: bool, extra: Optional[dict]) -> dict:
+        headers = {"Accept": "application/json"}
+        if self.token:
+            headers["X-MSTR-AuthToken"] = self.token
+        if project_id:
+            headers["X-MSTR-ProjectID"] = project_id
+        if prefer_async:
+            headers["Prefer"] = "respond-async"
+        headers.update(extra or {})
+        return headers
+
+    @staticmethod
+    def _was_sent(exc: Exception) -> bool:
+        """False when the request provably never reached the server."""
+        if isinstance(exc, ConnectTimeout):
+            return False
+        text = repr(exc)
+        return not any(mark in text for mark in ("NewConnectionError", "Connection refused", "NameResolutionError"))
+
+    def _send(self, method: str, path: str, retry_sent: Optional[bool] = None, **kwargs):
+        """Send with retries: transient answers and lost connections are retried
+        only for idempotent methods, unsent requests always."""
+        if retry_sent is None:
+            retry_sent = method in IDEMPOTENT_METHODS
+        url = self.base_url + "/api" + path
+        attempt = 0
+        while True:
+            try:
+                self.request_count += 1
+                response = self.http.request(method, url, verify=self.verify, timeout=self.timeout, **kwargs)
+            except SSLError as exc:
+                raise TransportError("TLS error talking to %s: %s. Hint: set ca_path to the CA bundle that signed the "
+                                     "server certificate (validate_certs=false only for tests)"
+                                     % (self.base_url, _short(exc))) from exc
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if attempt < self.retries and (retry_sent or not self._was_sent(exc)):
+                    attempt += 1
+                    time.sleep(self.backoff * 2 ** (attempt - 1))
+                    continue
+                raise TransportError("%s %s: no answer from the server after %d attempt(s): %s"
+                                     % (method, "/api" + path, attempt + 1, _short(exc))) from exc
+            if response.status_code in TRANSIENT_STATUS and retry_sent and attempt < self.retries:
+                response.close()
+                attempt += 1
+                time.sleep(self.backoff * 2 ** (attempt - 1))
+                continue
+            return response
+
+    @staticmethod
+    def _raise_for_status(response, method: str, path: str, expect=None) -> None:
+        if expect is None:
+            ok = 200 <= response.status_code < 300
+        else:
+            ok = response.status_code in expect
+        if ok:
+            return
+        code = message = ticket = iserver = None
+        try:
+            body = response.json()
+            if isinstance(body, dict):
+                code, message = body.get("code"), body.get("message")
+                ticket, iserver = body.get("ticketId"), body.get("iServerCode")
+        except ValueError:
+            text = (response.text or "").strip()
+            message = (response.reason or "") + (": " + text[:200] if text and "<html" not in text.lower() else "")
+        raise ApiError(response.status_code, method, path, code=code, server_message=message,
+                       ticket_id=ticket, iserver_code=iserver)
+
+    def request(self, method: str, path: str, project_id: Optional[str] = None, prefer_async: bool = False,
+                json_body=None, params: Optional[dict] = None, expect=None, retry_sent: Optional[bool] = None):
+        """Send a JSON request and return the decoded body (None when empty)."""
+        kwargs = {"headers": self._headers(project_id, prefer_async, None), "params": params}
+        if json_body is not None:
+            kwargs["json"] = json_body
+        response = self._send(method, path, retry_sent=retry_sent, **kwargs)
+        self._raise_for_status(response, method, "/api" + path, expect)
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise TransportError("%s /api%s answered HTTP %s with a body that is not JSON; is base_url the Library "
+                                 "address?" % (method, path, response.status_code)) from exc
+
+    def download(self, path: str, sink, project_id: Optional[str] = None) -> dict:
+        """Stream a binary into ``sink`` (``write(bytes)`` and ``restart()``).
+
+        A connection lost mid-body is retried from scratch; the sink is told to
+        start over. Returns size and sha256 of what the sink received.
+        """
+        attempt = 0
+        while True:
+            received = 0
+            digest = hashlib.sha256()
+            response = self._send("GET", path, stream=True,
+                                  headers=self._headers(project_id, False, {"Accept": "application/octet-stream"}))
+            try:
+                self._raise_for_status(response, "GET", "/api" + path)
+                expected = response.headers.get("Content-Length")
+                for chunk in response.iter_content(CHUNK):
+                    sink.write(chunk)
+                    digest.update(chunk)
+                    received += len(chunk)
+                if expected is not None and int(expected) != received:
+                    raise ChunkedEncodingError("received %d of %s bytes" % (received, expected))
+                return {"size": received, "sha256": digest.hexdigest()}
+            except (ChunkedEncodingError, requests.ConnectionError, requests.Timeout) as exc:
+                if attempt >= self.retries:
+                    raise TransportError("download of /api%s was interrupted after %d bytes, %d attempt(s): %s"
+                                         % (path, received, attempt + 1, _short(exc))) from exc
+                attempt += 1
+                sink.restart()
+                time.sleep(self.backoff * 2 ** (attempt - 1))
+            finally:
+                response.close()
+
+    def upload(self, path: str, file_path: str, project_id: Optional[str] = None) -> tuple:
+        """Send a file as multipart field ``file`` with PUT, streamed from disk.
+
+        Returns the decoded answer and the size and sha256 of the file sent.
+        """
+        # Iterating the body reopens the file, so a retry resends it from the start.
+        body = _MultipartFile(file_path)
+        headers = self._headers(project_id, False, {"Content-Type": body.content_type})
+        response = self._send("PUT", path, retry_sent=False, headers=headers, data=body)
+        self._raise_for_status(response, "PUT", "/api" + path)
+        answer = response.json() if response.content else None
+        return answer, {"size": body.size, "sha256": body.sha256}
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc)
+    return text if len(text) < 300 else text[:300] + "..."

@@ -1,0 +1,385 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Package logic: option validation and mapping, comparison, fingerprints, waiting.
+
+Pure functions over plain data (no HTTP, no AnsibleModule) except the few
+that take a ``Client``; every rule about packages lives here once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from typing import Callable, Optional
+
+from ansible_collections.mstr.migration.plugins.module_utils.errors import (ApiError, MstrError, OperationFailed, PackageGone,
+                                                                            ValidationError, WaitTimeout)
+
+PACKAGE_TYPES = ("project", "configuration", "project_security")
+ACTIONS = ("use_existing", "replace", "keep_both", "use_newer", "use_older", "force_replace", "delete")
+ACL_ON_REPLACING = ("use_existing", "replace")
+ACL_ON_NEW = ("keep_acl_as_source_object", "inherit_acl_as_dest_folder")
+UPDATE_SCHEMA = ("recal_table_logical_size", "recal_table_keys_fact_entry_level", "update_schema_logical_info")
+
+# Object type names users may write instead of the numbers.
+OBJECT_TYPES = {
+    "filter": 1, "template": 2, "report": 3, "metric": 4, "folder": 8, "prompt": 10, "attribute": 12,
+    "fact": 13, "hierarchy": 14, "dimension": 14, "table": 15, "database_instance": 29,
+    "database_login": 30, "database_connection": 31, "user": 34, "user_group": 34, "transmitter": 35,
+    "security_role": 44, "consolidation": 47, "document": 55, "dashboard": 55, "drill_map": 56,
+    "dbms": 57, "security_filter": 58, "content_group": 77,
+}
+PROJECT_LEVEL_TYPES = frozenset((1, 2, 3, 4, 8, 10, 12, 13, 14, 15, 47, 55, 56, 58))
+CONFIGURATION_LEVEL_TYPES = frozenset((29, 30, 31, 34, 35, 44, 57, 77))
+USER_TYPE = 34
+OBJECT_ID = re.compile(r"^[0-9A-Fa-f]{32}$")
+
+PACKAGE_READY = "READY"
+IMPORT_DONE = "IMPORTED"
+
+
+# ------------------------------------------------------------------ statuses
+def normalise_status(status) -> str:
+    """Servers print ``READY`` or ``ready``; compare upper case."""
+    return str(status or "").upper()
+
+
+def is_failed(status) -> bool:
+    return "FAIL" in normalise_status(status)
+
+
+# ---------------------------------------------------------------- validation
+def object_type_number(value, option: str) -> int:
+    if isinstance(value, bool):
+        raise ValidationError(option, "%r is not an object type" % (value,))
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+    elif isinstance(value, str) and value.strip().lower() in OBJECT_TYPES:
+        return OBJECT_TYPES[value.strip().lower()]
+    else:
+        raise ValidationError(option, "unknown object type %r; use a type number or one of %s"
+                              % (value, ", ".join(sorted(OBJECT_TYPES))))
+    if number <= 0:
+        raise ValidationError(option, "object type numbers are positive, got %s" % number)
+    return number
+
+
+def check_project_id(package_type: Optional[str], project_id: Optional[str], option: str = "project_id") -> None:
+    """The X-MSTR-ProjectID rule: required for project and project security packages, absent for configuration."""
+    if project_id is not None and not OBJECT_ID.match(project_id):
+        raise ValidationError(option, "'%s' is not a project id (32 hexadecimal characters)" % project_id)
+    if package_type == "configuration" and project_id:
+        raise ValidationError(option, "must not be set for a configuration package (configuration objects live "
+                                      "outside projects); remove project_id or unset MSTR_PROJECT_ID")
+    if package_type in ("project", "project_security") and not project_id:
+        raise ValidationError(option, "is required for a %s package; set project_id (or MSTR_PROJECT_ID) to the "
+                                      "project's id" % package_type)
+
+
+def project_header(package_type: Optional[str], project_id: Optional[str]) -> Optional[str]:
+    return None if package_type == "configuration" else project_id
+
+
+def _choice(value, allowed, option):
+    if value not in allowed:
+        raise ValidationError(option, "%r is not allowed; use one of %s" % (value, ", ".join(allowed)))
+    return value
+
+
+def validate_settings(package_type: str, settings: Optional[dict]) -> dict:
+    """Module settings (snake_case) -> API settings (camelCase), checked per package type."""
+    settings = dict(settings or {})
+    default_action = _choice(settings.get("default_action") or "use_existing", ACTIONS, "settings.default_action")
+    acl_replacing = settings.get("acl_on_replacing_objects")
+    if package_type == "project_security":
+        if acl_replacing is not None:
+            raise ValidationError("settings.acl_on_replacing_objects",
+                                  "is not supported for project security packages; remove it")
+    else:
+        acl_replacing = _choice(acl_replacing or "use_existing", ACL_ON_REPLACING, "settings.acl_on_replacing_objects")
+    acl_new = settings.get("acl_on_new_objects")
+    if acl_new is None:
+        acl_new = ["keep_acl_as_source_object"]
+    for value in acl_new:
+        _choice(value, ACL_ON_NEW, "settings.acl_on_new_objects")
+    update_schema = settings.get("update_schema") or None
+    if update_schema:
+        if package_type != "project":
+            raise ValidationError("settings.update_schema", "is only supported for project packages; remove it")
+        for value in update_schema:
+            _choice(value, UPDATE_SCHEMA, "settings.update_schema")
+    return {
+        "updateSchema": list(update_schema) if update_schema else None,
+        "aclOnReplacingObjects": acl_replacing,
+        "aclOnNewObjects": list(acl_new),
+        "defaultAction": default_action,
+    }
+
+
+def validate_content(package_type: str, content, default_action: str) -> list:
+    """Module content items -> API items; ``id`` may be missing when ``name`` is given (resolved later)."""
+    if not content:
+        raise ValidationError("content", "is empty; list at least one object with id (or name) and type")
+    items = []
+    for index, item in enumerate(content):
+        where = "content[%d]" % index
+        if not isinstance(item, dict):
+            raise ValidationError(where, "must be a dictionary with id or name, type, action, include_dependents")
+        object_id = item.get("id")
+        name = item.get("name")
+        if object_id is None and not name:
+            raise ValidationError(where, "needs id (32 hexadecimal characters) or name")
+        if object_id is not None:
+            if not isinstance(object_id, str) or not OBJECT_ID.match(object_id):
+                raise ValidationError(where + ".id", "%r is not an object id; ids are 32 hexadecimal characters such "
+                                                     "as 8D679D5111D3E4981000E787EC6DE8A4" % (object_id,))
+            object_id = object_id.upper()
+        if item.get("type") is None:
+            raise ValidationError(where + ".type", "is required (a number such as 12 or a name such as attribute)")
+        number = object_type_number(item["type"], where + ".type")
+        if package_type == "project" and number in CONFIGURATION_LEVEL_TYPES:
+            raise ValidationError(where + ".type", "type %s is a configuration-level object and cannot go into a "
+                                                   "project package; use type: configuration" % number)
+        if package_type == "configuration" and number in PROJECT_LEVEL_TYPES:
+            raise ValidationError(where + ".type", "type %s is a project-level object and cannot go into a "
+                                                   "configuration package; use type: project" % number)
+        if package_type == "project_security" and number != USER_TYPE:
+            raise ValidationError(where + ".type", "project security packages take users and user groups (type 34) "
+                                                   "only, got %s" % number)
+        action = _choice(item.get("action") or default_action, ACTIONS, where + ".action")
+        include = item.get("include_dependents", False)
+        if not isinstance(include, bool):
+            raise ValidationError(where + ".include_dependents", "must be true or false")
+        entry = {"id": object_id, "type": number, "action": action, "includeDependents": include}
+        if name:
+            entry["name"] = name
+        items.append(entry)
+    ids = [entry["id"] for entry in items if entry["id"]]
+    duplicates = sorted(set(i for i in ids if ids.count(i) > 1))
+    if duplicates:
+        raise ValidationError("content", "lists %s more than once" % ", ".join(duplicates))
+    return items
+
+
+def validate_definition(package_type: str, settings: Optional[dict], content, project_id: Optional[str]) -> dict:
+    """All checks of a package definition, before any request. Returns the API body."""
+    _choice(package_type, PACKAGE_TYPES, "type")
+    check_project_id(package_type, project_id)
+    api_settings = validate_settings(package_type, settings)
+    items = validate_content(package_type, content, api_settings["defaultAction"])
+    return {"type": package_type, "settings": api_settings, "content": items}
+
+
+def resolve_names(client, body: dict, project_id: Optional[str]) -> dict:
+    """Fill in the id of content items given by name, through the server's search."""
+    for index, item in enumerate(body["content"]):
+        if item["id"]:
+            continue
+        found = client.request("GET", "/searches/results", project_id=project_header(body["type"], project_id),
+                               params={"name": item["name"], "type": item["type"], "pattern": 2})
+        matches = [r for r in (found or {}).get("result", []) if r.get("name") == item["name"]
+                   and r.get("type") == item["type"]]
+        if len(matches) != 1:
+            raise MstrError("content[%d].name: %d objects named %r of type %s were found; give the object's id "
+                            "instead" % (index, len(matches), item["name"], item["type"]), option="content[%d]" % index)
+        item["id"] = matches[0]["id"].upper()
+    return body
+
+
+# --------------------------------------------------------------- comparison
+def _settings_key(settings: Optional[dict]) -> dict:
+    settings = settings or {}
+    return {
+        "updateSchema": sorted(settings.get("updateSchema") or []),
+        "aclOnReplacingObjects": settings.get("aclOnReplacingObjects"),
+        "aclOnNewObjects": sorted(settings.get("aclOnNewObjects") or []),
+        "defaultAction": settings.get("defaultAction"),
+    }
+
+
+def explicit_items(content) -> list:
+    """The objects a user asked for (not the dependents the server added), comparable."""
+    items = []
+    for item in content or []:
+        if item.get("explicitIncluded") is False:
+            continue
+        items.append({"id": str(item.get("id", "")).upper(), "type": item.get("type"),
+                      "action": item.get("action"), "includeDependents": bool(item.get("includeDependents"))})
+    return sorted(items, key=lambda i: (i["id"], i["type"]))
+
+
+def definition_differences(desired: dict, current: dict) -> list:
+    """What differs between a desired API body and a package read back; empty when they match."""
+    differences = []
+    if current.get("type") and current["type"] != desired["type"]:
+        differences.append("type is %s, not %s" % (current["type"], desired["type"]))
+    if _settings_key(current.get("settings")) != _settings_key(desired["settings"]):
+        differences.append("settings differ")
+    if explicit_items(current.get("content")) != explicit_items(desired["content"]):
+        differences.append("content differs")
+    return differences
+
+
+def fingerprint(package_type: Optional[str], settings: Optional[dict], content) -> str:
+    """sha256 of what makes a package: its type, settings, and every object's id, type, version, action."""
+    objects = sorted(
+        [str(item.get("id", "")).upper(), item.get("type"), item.get("version"), item.get("action"),
+         item.get("explicitIncluded", True)]
+        for item in content or [])
+    canonical = json.dumps({"type": package_type, "settings": _settings_key(settings), "objects": objects},
+                           sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# ----------------------------------------------------------------- results
+SETTING_NAMES = {"updateSchema": "update_schema", "aclOnReplacingObjects": "acl_on_replacing_objects",
+                 "aclOnNewObjects": "acl_on_new_objects", "defaultAction": "default_action"}
+ITEM_NAMES = {"id": "id", "name": "name", "type": "type", "version": "version", "action": "action",
+              "includeDependents": "include_dependents", "explicitIncluded": "explicit_included",
+              "level": "level", "dateCreated": "date_created", "dateModified": "date_modified"}
+
+
+def definition_view(package_type: Optional[str], package: Optional[dict]) -> dict:
+    """A definition as --diff shows it: type, settings and the explicitly included objects, snake_case."""
+    if not package:
+        return {}
+    settings = package.get("settings") or {}
+    return {
+        "type": package.get("type") or package_type,
+        "settings": {SETTING_NAMES[k]: v for k, v in settings.items() if k in SETTING_NAMES},
+        "content": [{ITEM_NAMES[k]: v for k, v in item.items()} for item in explicit_items(package.get("content"))],
+    }
+
+
+def package_result(package: dict, package_type: Optional[str]) -> dict:
+    """A package as the modules return it: snake_case keys, upper-case status, fingerprint."""
+    settings = package.get("settings")
+    content = package.get("content")
+    result = {
+        "id": package.get("id"),
+        "status": normalise_status(package.get("status")),
+        "type": package.get("type") or package_type,
+        "settings": {SETTING_NAMES[k]: v for k, v in settings.items() if k in SETTING_NAMES} if settings else None,
+    }
+    if content is not None:
+        result["content"] = [dict({ITEM_NAMES[k]: v for k, v in item.items() if k in ITEM_NAMES},
+                                  owner_id=(item.get("owner") or {}).get("id")) for item in content]
+        result["fingerprint"] = fingerprint(result["type"], settings, content)
+    if package.get("message"):
+        result["message"] = package["message"]
+    return result
+
+
+# ------------------------------------------------------------------ waiting
+def wait_for_status(read: Callable[[], dict], success: str, what: str, timeout: float,
+                    clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+                    min_interval: float = 0.05, max_interval: float = 5.0) -> dict:
+    """Poll ``read`` until its status is ``success``.
+
+    Polls fast at first, then every tenth of the time already waited (so a
+    change is seen within about 10 % of the processing time), never slower
+    than ``max_interval``. A status containing FAIL stops at once with the
+    server's message; ``timeout`` stops with the last status and elapsed time.
+    """
+    started = clock()
+    while True:
+        body = read()
+        status = normalise_status(body.get("status"))
+        elapsed = clock() - started
+        if status == success:
+            body["elapsed"] = round(elapsed, 3)
+            return body
+        if is_failed(status):
+            raise OperationFailed("%s ended with status %s after %.1f s: %s"
+                                  % (what, status, elapsed, body.get("message") or "the server gave no message"),
+                                  status=status, elapsed=round(elapsed, 3))
+        if elapsed >= timeout:
+            raise WaitTimeout("%s is still %s after %.1f s (wait_timeout=%s); raise wait_timeout or check the "
+                              "server" % (what, status or "without status", elapsed, timeout),
+                              status=status, elapsed=round(elapsed, 3))
+        sleep(max(0.0, min(max_interval, max(min_interval, elapsed / 10.0), timeout - elapsed)))
+
+
+# ------------------------------------------------------- server operations
+def read_package(client, package_id: str, project_id: Optional[str], show_content: bool = True) -> dict:
+    try:
+        return client.request("GET", "/packages/" + package_id, project_id=project_id,
+                              params={"showContent": "true" if show_content else "false"}) or {}
+    except ApiError as exc:
+        if exc.not_found:
+            raise PackageGone("package %s was not found: it was deleted, or the session that created it ended (a "
+                              "package lives only in its own session; pass the same session to every task)"
+                              % package_id, package_id=package_id, http_status=exc.status) from exc
+        raise
+
+
+def create_holder(client, project_id: Optional[str]) -> str:
+    created = client.request("POST", "/packages", project_id=project_id, expect=(201, 200))
+    return created["id"]
+
+
+def define_package(client, package_id: str, body: dict, project_id: Optional[str]) -> None:
+    client.request("PUT", "/packages/" + package_id, project_id=project_id, prefer_async=True,
+                   json_body=body, expect=(202, 200, 204))
+
+
+def wait_package(client, package_id: str, project_id: Optional[str], timeout: float) -> dict:
+    return wait_for_status(lambda: read_package(client, package_id, project_id), PACKAGE_READY,
+                           "package %s" % package_id, timeout)
+
+
+def delete_package(client, package_id: str) -> bool:
+    """Delete a package holder; False when it was already gone."""
+    try:
+        client.request("DELETE", "/packages/" + package_id, prefer_async=True, expect=(202, 200, 204))
+    except ApiError as exc:
+        if exc.not_found:
+            return False
+        raise
+    return True
+
+
+def read_import(client, import_id: str, project_id: Optional[str] = None) -> dict:
+    return client.request("GET", "/packages/imports/" + import_id, project_id=project_id) or {}
+
+
+def start_import(client, package_id: str, project_id: Optional[str], generate_undo: bool) -> dict:
+    # POST is never repeated blindly: a second import would apply the package twice.
+    return client.request("POST", "/packages/imports", project_id=project_id, prefer_async=True,
+                          params={"packageId": package_id, "generateUndo": "true" if generate_undo else "false"},
+                          expect=(202, 200, 201)) or {}
+
+
+def wait_import(client, import_id: str, project_id: Optional[str], timeout: float) -> dict:
+    return wait_for_status(lambda: read_import(client, import_id, project_id), IMPORT_DONE,
+                           "import %s" % import_id, timeout)
+
+
+def delete_import(client, import_id: str) -> bool:
+    try:
+        client.request("DELETE", "/packages/imports/" + import_id, prefer_async=True, expect=(202, 200, 204))
+    except ApiError as exc:
+        if exc.not_found:
+            return False
+        raise
+    return True
+
+
+def import_result(body: dict) -> dict:
+    result = {
+        "id": body.get("id"),
+        "status": normalise_status(body.get("status")),
+        "progress": body.get("progress"),
+        "undo_package_created": bool(body.get("undoPackageCreated")),
+    }
+    if body.get("message"):
+        result["message"] = body["message"]
+    if "elapsed" in body:
+        result["elapsed"] = body["elapsed"]
+    return result

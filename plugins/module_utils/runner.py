@@ -1,0 +1,111 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The one shape of every module run: validate, connect, run, clean up, report.
+
+A module gives ``validate(params)`` (no requests; raises ValidationError)
+and ``run(module, client, prepared)`` returning ``(changed, result, diff)``.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from typing import Callable, Optional
+
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.mstr.migration.plugins.module_utils import client as client_module
+from ansible_collections.mstr.migration.plugins.module_utils.client import Client, decode_session, normalise_base_url
+from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
+
+try:
+    import requests  # noqa: F401  pylint: disable=unused-import
+    REQUESTS_IMPORT_ERROR = None
+except ImportError:
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+SESSION_NEEDED = ("needs session: a package holder and an import live only inside the server session that "
+                  "created them, so log in once with mstr.migration.mstr_session and pass session: "
+                  "\"{{ login.session }}\" to every task of the sequence")
+
+
+def check_login_options(params: dict) -> None:
+    """Credentials are complete for the login mode (only when the module logs in itself)."""
+    mode = params.get("login_mode") or "standard"
+    if mode in ("standard", "ldap") and not params.get("username"):
+        raise ValidationError("username", "is required for login_mode %s; set username (or MSTR_USERNAME), or pass "
+                                          "session from mstr.migration.mstr_session" % mode)
+    if mode == "api_token" and not params.get("api_token"):
+        raise ValidationError("api_token", "is required for login_mode api_token; set api_token (or MSTR_API_TOKEN)")
+
+
+def connection_settings(params: dict) -> tuple:
+    """(session dict or None, client keyword arguments), validated without any request."""
+    session = decode_session(params["session"]) if params.get("session") else None
+    base_url = session["base_url"] if session else params.get("base_url")
+    if not base_url:
+        raise ValidationError("base_url", "is required; set base_url (or MSTR_BASE_URL) to the Library address, for "
+                                          "example https://mstr.example.com/MicroStrategyLibrary")
+    if params.get("base_url") and session and normalise_base_url(params["base_url"]) != session["base_url"]:
+        raise ValidationError("base_url", "%s differs from the server of session (%s); drop base_url or use a session "
+                                          "of that server" % (params["base_url"], session["base_url"]))
+    ca_path = params.get("ca_path")
+    if ca_path and not os.path.isfile(ca_path):
+        raise ValidationError("ca_path", "%s is not a readable file; point it at a PEM CA bundle" % ca_path)
+    if params.get("timeout") is not None and params["timeout"] <= 0:
+        raise ValidationError("timeout", "must be a positive number of seconds")
+    if session is None:
+        check_login_options(params)
+    return session, {"base_url": normalise_base_url(base_url), "validate_certs": params.get("validate_certs", True),
+                     "ca_path": ca_path, "timeout": params.get("timeout") or 60}
+
+
+def open_client(params: dict, session: Optional[dict], settings: dict) -> Client:
+    client = Client(**settings)
+    if session:
+        client.resume(session)
+    else:
+        client.login(params.get("login_mode") or "standard", params.get("username"), params.get("password"),
+                     params.get("api_token"))
+    return client
+
+
+def run_module(module, validate: Callable, run: Callable, session_required: bool = False,
+               keep_session: bool = False, hide_runtime_secrets: bool = True) -> None:
+    """Run a module: nothing is requested until every option is validated.
+
+    A module that logs in itself (no ``session`` given) logs out at the end,
+    unless ``keep_session`` (mstr_session returns the session instead).
+    """
+    if client_module.requests is None:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    client = None
+    logged_in_here = False
+    outcome = None
+    failure = None
+    try:
+        session, settings = connection_settings(module.params)
+        if session_required and session is None:
+            raise ValidationError("session", SESSION_NEEDED)
+        prepared = validate(module.params)
+        client = open_client(module.params, session, settings)
+        logged_in_here = session is None
+        outcome = run(module, client, prepared)
+    except MstrError as exc:
+        failure = exc
+    finally:
+        if logged_in_here and client.token and (failure is not None or not keep_session):
+            try:
+                client.logout()
+            except MstrError:
+                pass  # the result matters more than a failed logout
+        if client is not None and hide_runtime_secrets:
+            module.no_log_values.update(client.secrets())
+    if failure is not None:
+        module.fail_json(**failure.to_fail_kwargs())
+    changed, result, diff = outcome
+    if diff is not None:
+        result["diff"] = diff  # shown by ansible-playbook only with --diff
+    module.exit_json(changed=changed, **result)

@@ -1,0 +1,104 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Package binaries on disk: atomic downloads, checked uploads."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from typing import Callable, Optional
+
+from ansible_collections.mstr.migration.plugins.module_utils.errors import ValidationError
+
+CHUNK = 1024 * 1024
+
+
+def file_sha256(path: str) -> Optional[str]:
+    if not os.path.isfile(path):
+        return None
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def check_dest(dest: str) -> None:
+    if os.path.isdir(dest):
+        raise ValidationError("dest", "%s is a directory; give the path of the file to write, for example %s"
+                              % (dest, os.path.join(dest, "package.mmp")))
+    directory = os.path.dirname(os.path.abspath(dest))
+    if not os.path.isdir(directory):
+        raise ValidationError("dest", "the directory %s does not exist; create it first (ansible.builtin.file "
+                                      "with state: directory)" % directory)
+    if not os.access(directory, os.W_OK):
+        raise ValidationError("dest", "the directory %s is not writable by this user" % directory)
+
+
+def check_src(src: str) -> None:
+    if not os.path.exists(src):
+        raise ValidationError("src", "%s does not exist; give the path of a package file (.mmp)" % src)
+    if not os.path.isfile(src):
+        raise ValidationError("src", "%s is not a regular file; give the path of a package file (.mmp)" % src)
+    if not os.access(src, os.R_OK):
+        raise ValidationError("src", "%s is not readable by this user" % src)
+
+
+class _TempFileSink:
+    """A new file next to ``dest``: mode 0600 from mkstemp, moved into place only when whole."""
+
+    def __init__(self, dest: str):
+        directory = os.path.dirname(os.path.abspath(dest))
+        fd, self.path = tempfile.mkstemp(prefix=".%s." % os.path.basename(dest), suffix=".part", dir=directory)
+        self.handle = os.fdopen(fd, "wb")
+
+    def write(self, chunk: bytes) -> None:
+        self.handle.write(chunk)
+
+    def restart(self) -> None:
+        self.handle.seek(0)
+        self.handle.truncate()
+
+    def discard(self) -> None:
+        self.handle.close()
+        if os.path.exists(self.path):
+            os.unlink(self.path)
+
+
+class _DigestSink:
+    """Check mode: hash what would be written, write nothing."""
+
+    def write(self, chunk: bytes) -> None:
+        pass
+
+    def restart(self) -> None:
+        pass
+
+
+def download_to(client, api_path: str, dest: str, project_id: Optional[str], check_mode: bool,
+                backup: Callable[[str], str] = None) -> dict:
+    """Download to ``dest`` atomically; ``changed`` only when the bytes on disk change.
+
+    A failure leaves ``dest`` as it was and no temporary file behind.
+    """
+    before = file_sha256(dest)
+    if check_mode:
+        stats = client.download(api_path, _DigestSink(), project_id)
+        return {"changed": stats["sha256"] != before, "size": stats["size"], "checksum": stats["sha256"]}
+    sink = _TempFileSink(dest)
+    try:
+        stats = client.download(api_path, sink, project_id)
+        sink.handle.flush()
+        os.fsync(sink.handle.fileno())
+        sink.handle.close()
+        result = {"changed": stats["sha256"] != before, "size": stats["size"], "checksum": stats["sha256"]}
+        if result["changed"]:
+            if backup is not None and before is not None:
+                result["backup_file"] = backup(dest)
+            os.replace(sink.path, dest)
+        return result
+    finally:
+        sink.discard()

@@ -1,0 +1,339 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: mstr_package
+short_description: Create, define and delete MicroStrategy migration packages
+version_added: 1.0.0
+description:
+  - With O(state=present), creates a package holder (unless O(package_id) names one), sets its definition
+    (O(type), O(settings), O(content)) and waits until the server has built it.
+  - Given the O(package_id) of a ready package whose definition already matches, changes nothing. A ready
+    package with a different definition cannot be changed (the server sets a definition once); the module
+    then fails and says to delete it and create a new one.
+  - With O(state=absent), deletes the package holder; a package that is already gone is not an error.
+  - Every option is checked before the first request, by the rules of the package type.
+author:
+  - mstr.migration maintainers (@mstr-migration)
+extends_documentation_fragment:
+  - mstr.migration.connection
+  - mstr.migration.attributes
+  - mstr.migration.attributes.CHECK_MODE_FULL
+  - mstr.migration.attributes.DIFF_FULL
+options:
+  state:
+    description:
+      - V(present) makes sure the package exists with this definition, V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  package_id:
+    description:
+      - Id of an existing package holder of this O(session). Without it, O(state=present) creates one.
+      - Required with O(state=absent).
+    type: str
+  type:
+    description:
+      - The package type. V(project) packages hold project objects, V(configuration) packages hold
+        configuration objects (users, groups, security roles, database instances, ...), V(project_security)
+        packages hold users and user groups and carry their security links in the project.
+      - V(project) and V(project_security) need O(project_id); V(configuration) must not have it.
+      - Required with O(state=present).
+    type: str
+    choices: [project, configuration, project_security]
+  settings:
+    description:
+      - How the target treats the objects when the package is imported.
+    type: dict
+    suboptions:
+      default_action:
+        description:
+          - Conflict rule for objects without their own O(content[].action), and for dependents.
+          - Defaults to V(use_existing), which never overwrites an object in the target.
+        type: str
+        choices: [use_existing, replace, keep_both, use_newer, use_older, force_replace, delete]
+      acl_on_replacing_objects:
+        description:
+          - Whose access control list a replaced object keeps. Not for V(project_security) packages.
+          - Defaults to V(use_existing) for the other types.
+        type: str
+        choices: [use_existing, replace]
+      acl_on_new_objects:
+        description:
+          - Access control of objects new to the target. Defaults to V(keep_acl_as_source_object).
+        type: list
+        elements: str
+        choices: [keep_acl_as_source_object, inherit_acl_as_dest_folder]
+      update_schema:
+        description:
+          - Schema updates to run after import. Only for V(project) packages.
+        type: list
+        elements: str
+        choices: [recal_table_logical_size, recal_table_keys_fact_entry_level, update_schema_logical_info]
+  content:
+    description:
+      - The objects to put into the package. Required with O(state=present).
+    type: list
+    elements: dict
+    suboptions:
+      id:
+        description:
+          - Object id, 32 hexadecimal characters. Either O(content[].id) or O(content[].name) is required.
+        type: str
+      name:
+        description:
+          - Object name, resolved to an id by an exact search (in O(project_id) for project packages).
+            Fails when no object or more than one has this name and type.
+        type: str
+      type:
+        description:
+          - Object type, as a number (V(12)) or a name such as V(attribute), V(metric), V(report), V(filter),
+            V(fact), V(table), V(hierarchy), V(folder), V(dashboard), V(document), V(user), V(user_group),
+            V(security_role), V(security_filter), V(database_instance), V(database_login),
+            V(database_connection), V(transmitter), V(dbms), V(content_group).
+        type: raw
+        required: true
+      action:
+        description:
+          - Conflict rule for this object. Defaults to O(settings.default_action).
+        type: str
+        choices: [use_existing, replace, keep_both, use_newer, use_older, force_replace, delete]
+      include_dependents:
+        description:
+          - Also put every object this one depends on into the package.
+        type: bool
+        default: false
+  wait:
+    description:
+      - Wait until the package is built (status READY). With V(false), returns right after the definition
+        was accepted, while the package is still PROCESSING.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - Seconds to wait for the package to be built before failing with the last status seen.
+    type: float
+    default: 600
+notes:
+  - A package holder lives in the server session that created it and the server allows one per session.
+    Pass the same O(session) to every task and delete the holder when done (the roles do it in an
+    C(always) section).
+  - The reported RV(package.status) is upper case whatever the server prints (V(READY) or V(ready)).
+seealso:
+  - module: mstr.migration.mstr_session
+  - module: mstr.migration.mstr_package_binary
+  - module: mstr.migration.mstr_package_info
+  - name: Create and import migration packages
+    description: The vendor's workflow pages this module follows.
+    link: https://microstrategy.github.io/rest-api-docs/common-workflows/administration/migrations/create-and-import-migration-packages
+"""
+
+EXAMPLES = r"""
+- name: Project package with the attribute Year and its dependents
+  mstr.migration.mstr_package:
+    session: "{{ login.session }}"
+    project_id: B7CA92F04B9FAE8D941C3E9B7E0CD754
+    type: project
+    settings:
+      default_action: replace
+      acl_on_replacing_objects: use_existing
+      acl_on_new_objects: [keep_acl_as_source_object]
+      update_schema: [recal_table_logical_size, recal_table_keys_fact_entry_level]
+    content:
+      - id: 8D679D5111D3E4981000E787EC6DE8A4
+        type: attribute
+        action: replace
+        include_dependents: true
+  register: package
+
+- name: Configuration package with the user Administrator, found by name
+  mstr.migration.mstr_package:
+    session: "{{ login.session }}"
+    type: configuration
+    settings:
+      default_action: replace
+    content:
+      - name: Administrator
+        type: user
+        include_dependents: true
+
+- name: Delete the package holder
+  mstr.migration.mstr_package:
+    session: "{{ login.session }}"
+    package_id: "{{ package.package_id }}"
+    state: absent
+"""
+
+RETURN = r"""
+package_id:
+  description:
+    - Id of the package holder. Also returned when a later step failed, so that cleanup can delete it.
+  returned: when a package exists or was deleted
+  type: str
+  sample: QjdDQTkyRjA0QjlGQUU4RDk0MUMzRTlCN0UwQ0Q3NTQ6MzY3NDRCQjUxQjRDMTRDOENERTBDQUE4MTRGQUEzOTE=
+package:
+  description: The package as the server reports it (as predicted in check mode).
+  returned: when O(state=present)
+  type: dict
+  contains:
+    id:
+      description: Package id (null in check mode when a holder would be created).
+      type: str
+    status:
+      description: Upper-case status, V(READY) once built.
+      type: str
+      sample: READY
+    type:
+      description: Package type.
+      type: str
+      sample: project
+    settings:
+      description: The settings, with the option names of this module.
+      type: dict
+      sample:
+        default_action: replace
+        acl_on_replacing_objects: use_existing
+        acl_on_new_objects: [keep_acl_as_source_object]
+        update_schema: null
+    content:
+      description:
+        - Every object in the package, dependents included (C(explicit_included=false)), with its version.
+      type: list
+      elements: dict
+      sample:
+        - id: 8D679D5111D3E4981000E787EC6DE8A4
+          name: Year
+          type: 12
+          version: 2215B50211EB7C9D8F150080EF651EEA
+          action: replace
+          include_dependents: true
+          explicit_included: true
+          level: project_object
+          owner_id: 54F3D26011D2896560009A8E67019608
+          date_created: 2001-01-02T20:48:10.000+0000
+          date_modified: 2021-03-04T03:53:09.000+0000
+    fingerprint:
+      description:
+        - sha256 of the type, settings and every object's id, type, version and action. Equal fingerprints
+          mean equal package content, whatever the bytes of the binary.
+      type: str
+    message:
+      description: The server's message when the package failed.
+      type: str
+      returned: when the server gave one
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
+from ansible_collections.mstr.migration.plugins.module_utils.arguments import get_spec
+from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, PackageGone, ValidationError
+from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
+
+ACTIONS = list(pkg.ACTIONS)
+
+
+def validate(params):
+    if params["state"] == "absent":
+        return None
+    if params["wait_timeout"] <= 0:
+        raise ValidationError("wait_timeout", "must be a positive number of seconds")
+    return pkg.validate_definition(params["type"], params["settings"], params["content"], params["project_id"])
+
+
+def ensure_present(module, client, body):
+    params = module.params
+    package_id = params["package_id"]
+    header = pkg.project_header(body["type"], params["project_id"])
+    body = pkg.resolve_names(client, body, params["project_id"])
+    current = None
+    if package_id:
+        current = pkg.read_package(client, package_id, header)
+        status = pkg.normalise_status(current.get("status"))
+        if status == "PROCESSING" and params["wait"]:
+            current = pkg.wait_package(client, package_id, header, params["wait_timeout"])
+            status = pkg.PACKAGE_READY
+        if pkg.is_failed(status):
+            message = current.get("message") or "no message"
+            raise MstrError("package %s is in status %s: %s" % (package_id, status, message), package_id=package_id)
+        if status != "EMPTY":
+            differences = pkg.definition_differences(body, current)
+            if differences:
+                raise MstrError("package %s already has another definition (%s). The server sets a definition only "
+                                "once, while the package is EMPTY: delete it (state: absent) and run again without "
+                                "package_id to create a new one" % (package_id, "; ".join(differences)),
+                                package_id=package_id)
+            result = {"package_id": package_id, "package": pkg.package_result(current, body["type"])}
+            view = pkg.definition_view(body["type"], current)
+            return False, result, {"before": view, "after": view}
+    diff = {"before": pkg.definition_view(body["type"], current if current and current.get("content") else None),
+            "after": pkg.definition_view(body["type"], body)}
+    if module.check_mode:
+        predicted = {"id": package_id, "status": pkg.PACKAGE_READY, "settings": body["settings"],
+                     "content": [dict(item, explicitIncluded=True) for item in body["content"]]}
+        return True, {"package_id": package_id, "package": pkg.package_result(predicted, body["type"])}, diff
+    if not package_id:
+        package_id = pkg.create_holder(client, header)
+    try:
+        pkg.define_package(client, package_id, body, header)
+        if params["wait"]:
+            current = pkg.wait_package(client, package_id, header, params["wait_timeout"])
+        else:
+            current = pkg.read_package(client, package_id, header)
+    except MstrError as exc:
+        exc.details.setdefault("package_id", package_id)  # so that cleanup can find the holder
+        raise
+    return True, {"package_id": package_id, "package": pkg.package_result(current, body["type"])}, diff
+
+
+def ensure_absent(module, client, prepared):
+    package_id = module.params["package_id"]
+    if module.check_mode:
+        try:
+            pkg.read_package(client, package_id, None, show_content=False)
+        except PackageGone:
+            return False, {"package_id": package_id}, None
+        return True, {"package_id": package_id}, None
+    return pkg.delete_package(client, package_id), {"package_id": package_id}, None
+
+
+def run(module, client, prepared):
+    if module.params["state"] == "absent":
+        return ensure_absent(module, client, prepared)
+    return ensure_present(module, client, prepared)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=get_spec(
+            state={"type": "str", "default": "present", "choices": ["present", "absent"]},
+            package_id={"type": "str"},
+            type={"type": "str", "choices": list(pkg.PACKAGE_TYPES)},
+            settings={"type": "dict", "options": {
+                "default_action": {"type": "str", "choices": ACTIONS},
+                "acl_on_replacing_objects": {"type": "str", "choices": list(pkg.ACL_ON_REPLACING)},
+                "acl_on_new_objects": {"type": "list", "elements": "str", "choices": list(pkg.ACL_ON_NEW)},
+                "update_schema": {"type": "list", "elements": "str", "choices": list(pkg.UPDATE_SCHEMA)},
+            }},
+            content={"type": "list", "elements": "dict", "options": {
+                "id": {"type": "str"},
+                "name": {"type": "str"},
+                "type": {"type": "raw", "required": True},
+                "action": {"type": "str", "choices": ACTIONS},
+                "include_dependents": {"type": "bool", "default": False},
+            }},
+            wait={"type": "bool", "default": True},
+            wait_timeout={"type": "float", "default": 600},
+        ),
+        supports_check_mode=True,
+        required_if=[("state", "present", ["type", "content"]), ("state", "absent", ["package_id"])],
+    )
+    run_module(module, validate, run, session_required=True)
+
+
+if __name__ == "__main__":
+    main()

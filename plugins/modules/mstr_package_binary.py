@@ -1,0 +1,203 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: mstr_package_binary
+short_description: Download or upload MicroStrategy package binaries (.mmp)
+version_added: 1.0.0
+description:
+  - With O(dest), downloads the binary of a package (O(package_id)) or the undo package of an import
+    (O(import_id)) to a file. The download streams to a temporary file in the same directory, which replaces
+    O(dest) only once it is complete, so a failure never leaves a partial file or damages an existing one.
+    The task reports a change only when the bytes on disk change (sha256).
+  - With O(src), uploads a package file into an empty package holder (O(package_id)) and waits until the
+    server has read it.
+  - Memory use does not grow with the size of the file in either direction.
+author:
+  - mstr.migration maintainers (@mstr-migration)
+extends_documentation_fragment:
+  - mstr.migration.connection
+  - mstr.migration.attributes
+  - mstr.migration.attributes.CHECK_MODE_FULL
+  - mstr.migration.attributes.DIFF_NONE
+  - ansible.builtin.files
+options:
+  package_id:
+    description:
+      - The package to download, or the empty holder to upload into.
+    type: str
+  import_id:
+    description:
+      - Download the undo package of this import instead of a package.
+    type: str
+  dest:
+    description:
+      - File to download to. Its directory must exist. New files get mode V(0600) unless O(mode) is set.
+    type: path
+  src:
+    description:
+      - Package file to upload.
+    type: path
+  backup:
+    description:
+      - Keep a timestamped copy of O(dest) before replacing it with different content.
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - Seconds to wait for an uploaded package to become ready.
+    type: float
+    default: 600
+notes:
+  - In check mode a download is still read from the server (and hashed, not written) so that the predicted
+    change is exact; an upload is not sent.
+seealso:
+  - module: mstr.migration.mstr_package
+  - module: mstr.migration.mstr_package_import
+  - module: ansible.builtin.copy
+"""
+
+EXAMPLES = r"""
+- name: Download a package
+  mstr.migration.mstr_package_binary:
+    session: "{{ login.session }}"
+    package_id: "{{ package.package_id }}"
+    dest: /srv/migrations/year.mmp
+    mode: "0640"
+
+- name: Upload a package into a new holder of the target project
+  mstr.migration.mstr_package_binary:
+    session: "{{ target_login.session }}"
+    project_id: B19DEDCC11D4E0EFC000EB9495D0F44F
+    package_id: "{{ holder.package_id }}"
+    src: /srv/migrations/year.mmp
+
+- name: Keep the undo package of an import
+  mstr.migration.mstr_package_binary:
+    session: "{{ target_login.session }}"
+    import_id: "{{ imported.import.id }}"
+    dest: /srv/migrations/year.undo.mmp
+"""
+
+RETURN = r"""
+dest:
+  description: The downloaded file.
+  returned: when O(dest) is set
+  type: str
+src:
+  description: The uploaded file.
+  returned: when O(src) is set
+  type: str
+size:
+  description: Size of the binary in bytes.
+  returned: success
+  type: int
+  sample: 597664
+checksum:
+  description: sha256 of the binary.
+  returned: success
+  type: str
+  sample: aeb68daa6be3c565d851836f1672fc3cf2d661806c2e6befb25a3c3dfa118ee7
+backup_file:
+  description: The backup copy of the replaced O(dest).
+  returned: when O(backup=true) and O(dest) changed
+  type: str
+package:
+  description: The uploaded package as the server reads it (see M(mstr.migration.mstr_package) for the keys).
+  returned: when O(src) is set and not in check mode
+  type: dict
+"""
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
+from ansible_collections.mstr.migration.plugins.module_utils import transfer
+from ansible_collections.mstr.migration.plugins.module_utils.arguments import get_spec
+from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
+from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
+
+
+def validate(params):
+    if params["dest"]:
+        if not (params["package_id"] or params["import_id"]):
+            raise ValidationError("package_id", "dest needs package_id (a package) or import_id (its undo package)")
+        transfer.check_dest(params["dest"])
+    else:
+        if params["import_id"]:
+            raise ValidationError("import_id", "an undo package can only be downloaded; use dest instead of src")
+        if not params["package_id"]:
+            raise ValidationError("package_id", "src needs package_id, the empty holder to upload into")
+        transfer.check_src(params["src"])
+    if params["wait_timeout"] <= 0:
+        raise ValidationError("wait_timeout", "must be a positive number of seconds")
+
+
+def download(module, client):
+    params = module.params
+    if params["import_id"]:
+        api_path = "/packages/imports/%s/undoPackage/binary" % params["import_id"]
+    else:
+        api_path = "/packages/%s/binary" % params["package_id"]
+    dest = params["dest"]
+    result = transfer.download_to(client, api_path, dest, params["project_id"], module.check_mode,
+                                  backup=module.backup_local if params["backup"] else None)
+    changed = result.pop("changed")
+    if not module.check_mode and os.path.exists(dest):
+        file_args = module.load_file_common_arguments(params, path=dest)
+        changed = module.set_fs_attributes_if_different(file_args, changed)
+    return changed, dict(result, dest=dest), None
+
+
+def upload(module, client):
+    params = module.params
+    package_id, header = params["package_id"], params["project_id"]
+    holder = pkg.read_package(client, package_id, header, show_content=False)
+    status = pkg.normalise_status(holder.get("status"))
+    if status != "EMPTY":
+        raise MstrError("package %s is %s, not EMPTY: a binary can only be uploaded into a new holder; create one "
+                        "with mstr.migration.mstr_package (no package_id) or POST /api/packages" % (package_id, status),
+                        package_id=package_id)
+    src = params["src"]
+    if module.check_mode:
+        return True, {"src": src, "size": os.path.getsize(src), "checksum": transfer.file_sha256(src)}, None
+    answer, sent = client.upload("/packages/%s/binary" % package_id, src, header)
+    if pkg.normalise_status((answer or {}).get("status")) == pkg.PACKAGE_READY:
+        current = pkg.read_package(client, package_id, header)
+    else:
+        current = pkg.wait_package(client, package_id, header, params["wait_timeout"])
+    return True, {"src": src, "size": sent["size"], "checksum": sent["sha256"],
+                  "package": pkg.package_result(current, None)}, None
+
+
+def run(module, client, prepared):
+    if module.params["dest"]:
+        return download(module, client)
+    return upload(module, client)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=get_spec(
+            package_id={"type": "str"},
+            import_id={"type": "str"},
+            dest={"type": "path"},
+            src={"type": "path"},
+            backup={"type": "bool", "default": False},
+            wait_timeout={"type": "float", "default": 600},
+        ),
+        supports_check_mode=True,
+        add_file_common_args=True,
+        required_one_of=[("dest", "src")],
+        mutually_exclusive=[("dest", "src"), ("package_id", "import_id")],
+    )
+    run_module(module, validate, run, session_required=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: mstr_package_info
+short_description: Read MicroStrategy packages, their objects and imports
+version_added: 1.0.0
+description:
+  - Reads the definition and status of a package (O(package_id)), the readable definitions of objects in
+    it (O(object_ids)), and the status of an import (O(import_id)). Changes nothing.
+author:
+  - mstr.migration maintainers (@mstr-migration)
+extends_documentation_fragment:
+  - mstr.migration.connection
+  - mstr.migration.attributes
+  - mstr.migration.attributes.CHECK_MODE_READ_ONLY
+  - mstr.migration.attributes.DIFF_NONE
+options:
+  package_id:
+    description:
+      - The package to read. It must belong to O(session).
+    type: str
+  show_content:
+    description:
+      - List the objects of the package.
+    type: bool
+    default: true
+  object_ids:
+    description:
+      - Ids of objects in the package whose readable definition to return (the server supports
+        attributes, facts, hierarchies and tables of project packages). Needs O(package_id).
+    type: list
+    elements: str
+  import_id:
+    description:
+      - The import process to read.
+    type: str
+seealso:
+  - module: mstr.migration.mstr_package
+  - module: mstr.migration.mstr_package_import
+  - name: Create and import migration packages
+    description: The vendor's workflow pages, including viewing package content.
+    link: https://microstrategy.github.io/rest-api-docs/common-workflows/administration/migrations/create-and-import-migration-packages
+"""
+
+EXAMPLES = r"""
+- name: What is in the uploaded package?
+  mstr.migration.mstr_package_info:
+    session: "{{ login.session }}"
+    project_id: B19DEDCC11D4E0EFC000EB9495D0F44F
+    package_id: "{{ holder.package_id }}"
+  register: uploaded
+
+- name: Show the objects
+  ansible.builtin.debug:
+    msg: "{{ uploaded.package.content | map(attribute='name') | list }}"
+
+- name: Readable definition of the attribute Year in the package
+  mstr.migration.mstr_package_info:
+    session: "{{ login.session }}"
+    project_id: B7CA92F04B9FAE8D941C3E9B7E0CD754
+    package_id: "{{ package.package_id }}"
+    object_ids: [8D679D5111D3E4981000E787EC6DE8A4]
+
+- name: Status of an import
+  mstr.migration.mstr_package_info:
+    session: "{{ login.session }}"
+    import_id: "{{ imported.import.id }}"
+"""
+
+RETURN = r"""
+package:
+  description: The package (see M(mstr.migration.mstr_package) for the keys).
+  returned: when O(package_id) is set
+  type: dict
+objects:
+  description: Readable definitions of O(object_ids), as the server returns them.
+  returned: when O(object_ids) is set
+  type: list
+  elements: dict
+import:
+  description: The import process.
+  returned: when O(import_id) is set
+  type: dict
+  contains:
+    id:
+      description: Import id.
+      type: str
+    status:
+      description: Upper-case status, V(IMPORTED) when done.
+      type: str
+    progress:
+      description: Progress from 0 to 100.
+      type: float
+    undo_package_created:
+      description: Whether an undo package can be downloaded.
+      type: bool
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
+from ansible_collections.mstr.migration.plugins.module_utils.arguments import get_spec
+from ansible_collections.mstr.migration.plugins.module_utils.errors import ValidationError
+from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
+
+
+def validate(params):
+    if not (params["package_id"] or params["import_id"]):
+        raise ValidationError("package_id", "give package_id, import_id, or both")
+    if params["object_ids"] and not params["package_id"]:
+        raise ValidationError("object_ids", "needs package_id, the package the objects are in")
+    for object_id in params["object_ids"] or []:
+        if not pkg.OBJECT_ID.match(object_id or ""):
+            raise ValidationError("object_ids", "%r is not an object id (32 hexadecimal characters)" % object_id)
+
+
+def run(module, client, prepared):
+    params = module.params
+    result = {}
+    if params["package_id"]:
+        body = pkg.read_package(client, params["package_id"], params["project_id"], params["show_content"])
+        result["package"] = pkg.package_result(body, None)
+        if params["object_ids"]:
+            details = client.request("GET", "/packages/%s/objects" % params["package_id"],
+                                     project_id=params["project_id"], params={"id": ",".join(params["object_ids"])})
+            result["objects"] = (details or {}).get("objects", [])
+    if params["import_id"]:
+        result["import"] = pkg.import_result(pkg.read_import(client, params["import_id"], params["project_id"]))
+    return False, result, None
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=get_spec(
+            package_id={"type": "str"},
+            show_content={"type": "bool", "default": True},
+            object_ids={"type": "list", "elements": "str"},
+            import_id={"type": "str"},
+        ),
+        supports_check_mode=True,
+    )
+    run_module(module, validate, run, session_required=True)
+
+
+if __name__ == "__main__":
+    main()

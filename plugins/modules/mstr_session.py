@@ -1,0 +1,146 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: mstr_session
+short_description: Log in to or out of a MicroStrategy Library server
+version_added: 1.0.0
+description:
+  - With O(state=present), logs in and returns RV(session), the value later tasks pass as their O(session)
+    option so that a whole export or import sequence runs in one server session.
+  - With O(state=absent), logs the O(session) out. A session that has already ended (logged out or timed out)
+    is not an error.
+  - A session is not server configuration, so logging in reports no change. Both states also run in check
+    mode, so that a check-mode run of a sequence can still read from the server and leaves no session behind.
+author:
+  - mstr.migration maintainers (@mstr-migration)
+extends_documentation_fragment:
+  - mstr.migration.connection
+  - mstr.migration.attributes
+  - mstr.migration.attributes.CHECK_MODE_FULL
+  - mstr.migration.attributes.DIFF_NONE
+options:
+  state:
+    description:
+      - V(present) logs in, V(absent) logs out O(session).
+    type: str
+    choices: [present, absent]
+    default: present
+notes:
+  - >-
+    RV(session) contains the auth token and session cookies. Register it, pass it on, and set C(no_log: true)
+    on tasks that print it.
+seealso:
+  - module: mstr.migration.mstr_package
+  - module: mstr.migration.mstr_package_import
+  - name: Create and import migration packages
+    description: The vendor's package workflows, which log in first.
+    link: https://microstrategy.github.io/rest-api-docs/common-workflows/administration/migrations/create-and-import-migration-packages
+"""
+
+EXAMPLES = r"""
+- name: Log in (no_log keeps the password and the session out of the output)
+  mstr.migration.mstr_session:
+    base_url: https://mstr.example.com/MicroStrategyLibrary
+    username: administrator
+    password: "{{ vault_mstr_password }}"
+  no_log: true
+  register: login
+
+- name: Use the session in later tasks
+  mstr.migration.mstr_package:
+    session: "{{ login.session }}"
+    project_id: B7CA92F04B9FAE8D941C3E9B7E0CD754
+    type: project
+    content:
+      - id: 8D679D5111D3E4981000E787EC6DE8A4
+        type: attribute
+  register: package
+
+- name: Log out, even when an earlier task failed
+  mstr.migration.mstr_session:
+    session: "{{ login.session }}"
+    state: absent
+  no_log: true
+
+- name: Log in with credentials injected as MSTR_* environment variables (AWX credential)
+  mstr.migration.mstr_session:
+  no_log: true
+  register: login
+"""
+
+RETURN = r"""
+session:
+  description:
+    - Opaque value holding the server address, the auth token and the session cookies. Pass it as O(session)
+      to later tasks. Treat it as a secret.
+  returned: when O(state=present)
+  type: str
+base_url:
+  description: The normalised Library address the session belongs to.
+  returned: always
+  type: str
+  sample: https://mstr.example.com/MicroStrategyLibrary
+user:
+  description: The logged-in user as the server describes it.
+  returned: when O(state=present)
+  type: dict
+  contains:
+    id:
+      description: User id.
+      type: str
+      sample: 54F3D26011D2896560009A8E67019608
+    username:
+      description: Login name.
+      type: str
+      sample: administrator
+    full_name:
+      description: Display name.
+      type: str
+      sample: Administrator
+logged_out:
+  description: Whether a live session was ended (false when it had already ended).
+  returned: when O(state=absent)
+  type: bool
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.mstr.migration.plugins.module_utils.arguments import get_spec
+from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
+
+
+def validate(params):
+    return None
+
+
+def log_in(module, client, prepared):
+    info = client.request("GET", "/sessions") or {}
+    user = {"id": info.get("id"), "username": info.get("username"), "full_name": info.get("fullName")}
+    return False, {"session": client.session_value(), "base_url": client.base_url, "user": user}, None
+
+
+def log_out(module, client, prepared):
+    ended = client.logout()
+    return ended, {"base_url": client.base_url, "logged_out": ended}, None
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=get_spec(state={"type": "str", "default": "present", "choices": ["present", "absent"]}),
+        supports_check_mode=True,
+        required_if=[("state", "absent", ["session"])],
+    )
+    if module.params["state"] == "present":
+        # Logged in here on purpose and not logged out: returning the session is this module's job.
+        run_module(module, validate, log_in, keep_session=True, hide_runtime_secrets=False)
+    else:
+        run_module(module, validate, log_out, session_required=True)
+
+
+if __name__ == "__main__":
+    main()
