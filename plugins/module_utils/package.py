@@ -72,6 +72,7 @@ def object_type_number(value, option: str) -> int:
 
 def check_project_id(package_type: Optional[str], project_id: Optional[str], option: str = "project_id") -> None:
     """The X-MSTR-ProjectID rule: required for project and project security packages, absent for configuration."""
+    project_id = project_id or None  # an empty string (templated or from the environment) means unset
     if project_id is not None and not OBJECT_ID.match(project_id):
         raise ValidationError(option, "'%s' is not a project id (32 hexadecimal characters)" % project_id)
     if package_type == "configuration" and project_id:
@@ -226,13 +227,17 @@ def definition_differences(desired: dict, current: dict) -> list:
     return differences
 
 
-def fingerprint(package_type: Optional[str], settings: Optional[dict], content) -> str:
-    """sha256 of what makes a package: its type, settings, and every object's id, type, version, action."""
+def fingerprint(settings: Optional[dict], content) -> str:
+    """sha256 of what makes a package: its settings and every object's id, type, version and action.
+
+    Only what a server returns when the package is read back counts (the read-back has no package type),
+    so a fingerprint taken after creating a package equals one taken later by reading it.
+    """
     objects = sorted(
         [str(item.get("id", "")).upper(), item.get("type"), item.get("version"), item.get("action"),
          item.get("explicitIncluded", True)]
         for item in content or [])
-    canonical = json.dumps({"type": package_type, "settings": _settings_key(settings), "objects": objects},
+    canonical = json.dumps({"settings": _settings_key(settings), "objects": objects},
                            sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -270,7 +275,7 @@ def package_result(package: dict, package_type: Optional[str]) -> dict:
     if content is not None:
         result["content"] = [dict({ITEM_NAMES[k]: v for k, v in item.items() if k in ITEM_NAMES},
                                   owner_id=(item.get("owner") or {}).get("id")) for item in content]
-        result["fingerprint"] = fingerprint(result["type"], settings, content)
+        result["fingerprint"] = fingerprint(settings, content)
     if package.get("message"):
         result["message"] = package["message"]
     return result

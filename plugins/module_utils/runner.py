@@ -26,7 +26,7 @@ try:
 except ImportError:
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-SESSION_NEEDED = ("needs session: a package holder and an import live only inside the server session that "
+SESSION_NEEDED = ("is required by this module: a package holder and an import live only inside the server session that "
                   "created them, so log in once with mstr.migration.mstr_session and pass session: "
                   "\"{{ login.session }}\" to every task of the sequence")
 

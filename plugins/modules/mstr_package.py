@@ -34,7 +34,8 @@ options:
   package_id:
     description:
       - Id of an existing package holder of this O(session). Without it, O(state=present) creates one.
-      - Required with O(state=absent).
+      - Required with O(state=absent). Check mode then reads the package, which for V(project) and
+        V(project_security) packages needs O(project_id).
     type: str
   type:
     description:
@@ -169,6 +170,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+base_url:
+  description: The Library address of the session, for records such as an export manifest.
+  returned: always
+  type: str
+  sample: https://mstr.example.com/MicroStrategyLibrary
 package_id:
   description:
     - Id of the package holder. Also returned when a later step failed, so that cleanup can delete it.
@@ -218,8 +224,8 @@ package:
           date_modified: 2021-03-04T03:53:09.000+0000
     fingerprint:
       description:
-        - sha256 of the type, settings and every object's id, type, version and action. Equal fingerprints
-          mean equal package content, whatever the bytes of the binary.
+        - sha256 of the settings and of every object's id, type, version and action. Equal fingerprints
+          mean equal package content, whatever the bytes of the binary (which differ at every export).
       type: str
     message:
       description: The server's message when the package failed.
@@ -294,7 +300,7 @@ def ensure_absent(module, client, prepared):
     package_id = module.params["package_id"]
     if module.check_mode:
         try:
-            pkg.read_package(client, package_id, None, show_content=False)
+            pkg.read_package(client, package_id, module.params["project_id"], show_content=False)
         except PackageGone:
             return False, {"package_id": package_id}, None
         return True, {"package_id": package_id}, None
@@ -303,8 +309,11 @@ def ensure_absent(module, client, prepared):
 
 def run(module, client, prepared):
     if module.params["state"] == "absent":
-        return ensure_absent(module, client, prepared)
-    return ensure_present(module, client, prepared)
+        changed, result, diff = ensure_absent(module, client, prepared)
+    else:
+        changed, result, diff = ensure_present(module, client, prepared)
+    result["base_url"] = client.base_url
+    return changed, result, diff
 
 
 def main():

@@ -14,8 +14,8 @@ description:
     (O(import_id)) to a file. The download streams to a temporary file in the same directory, which replaces
     O(dest) only once it is complete, so a failure never leaves a partial file or damages an existing one.
     The task reports a change only when the bytes on disk change (sha256).
-  - With O(src), uploads a package file into an empty package holder (O(package_id)) and waits until the
-    server has read it.
+  - With O(src), uploads a package file into an empty package holder (O(package_id), or a new holder created
+    in O(session) when it is not given) and waits until the server has read it.
   - Memory use does not grow with the size of the file in either direction.
 author:
   - mstr.migration maintainers (@mstr-migration)
@@ -28,7 +28,7 @@ extends_documentation_fragment:
 options:
   package_id:
     description:
-      - The package to download, or the empty holder to upload into.
+      - The package to download, or the empty holder to upload into. Without it, an upload creates a holder.
     type: str
   import_id:
     description:
@@ -73,8 +73,8 @@ EXAMPLES = r"""
   mstr.migration.mstr_package_binary:
     session: "{{ target_login.session }}"
     project_id: B19DEDCC11D4E0EFC000EB9495D0F44F
-    package_id: "{{ holder.package_id }}"
     src: /srv/migrations/year.mmp
+  register: uploaded  # uploaded.package_id is the new holder
 
 - name: Keep the undo package of an import
   mstr.migration.mstr_package_binary:
@@ -102,6 +102,12 @@ checksum:
   returned: success
   type: str
   sample: aeb68daa6be3c565d851836f1672fc3cf2d661806c2e6befb25a3c3dfa118ee7
+package_id:
+  description:
+    - The holder the file was uploaded into (created by this task when O(package_id) was not given). Also
+      returned when the upload failed after the holder was created, so that cleanup can delete it.
+  returned: when O(src) is set and not in check mode
+  type: str
 backup_file:
   description: The backup copy of the replaced O(dest).
   returned: when O(backup=true) and O(dest) changed
@@ -131,8 +137,6 @@ def validate(params):
     else:
         if params["import_id"]:
             raise ValidationError("import_id", "an undo package can only be downloaded; use dest instead of src")
-        if not params["package_id"]:
-            raise ValidationError("package_id", "src needs package_id, the empty holder to upload into")
         transfer.check_src(params["src"])
     if params["wait_timeout"] <= 0:
         raise ValidationError("wait_timeout", "must be a positive number of seconds")
@@ -156,22 +160,27 @@ def download(module, client):
 
 def upload(module, client):
     params = module.params
-    package_id, header = params["package_id"], params["project_id"]
-    holder = pkg.read_package(client, package_id, header, show_content=False)
-    status = pkg.normalise_status(holder.get("status"))
-    if status != "EMPTY":
-        raise MstrError("package %s is %s, not EMPTY: a binary can only be uploaded into a new holder; create one "
-                        "with mstr.migration.mstr_package (no package_id) or POST /api/packages" % (package_id, status),
-                        package_id=package_id)
-    src = params["src"]
+    package_id, header, src = params["package_id"], params["project_id"], params["src"]
+    if package_id:
+        holder = pkg.read_package(client, package_id, header, show_content=False)
+        status = pkg.normalise_status(holder.get("status"))
+        if status != "EMPTY":
+            raise MstrError("package %s is %s, not EMPTY: a binary can only be uploaded into a new holder; leave "
+                            "package_id out to upload into a new one" % (package_id, status), package_id=package_id)
     if module.check_mode:
         return True, {"src": src, "size": os.path.getsize(src), "checksum": transfer.file_sha256(src)}, None
-    answer, sent = client.upload("/packages/%s/binary" % package_id, src, header)
-    if pkg.normalise_status((answer or {}).get("status")) == pkg.PACKAGE_READY:
-        current = pkg.read_package(client, package_id, header)
-    else:
-        current = pkg.wait_package(client, package_id, header, params["wait_timeout"])
-    return True, {"src": src, "size": sent["size"], "checksum": sent["sha256"],
+    if not package_id:
+        package_id = pkg.create_holder(client, header)
+    try:
+        answer, sent = client.upload("/packages/%s/binary" % package_id, src, header)
+        if pkg.normalise_status((answer or {}).get("status")) == pkg.PACKAGE_READY:
+            current = pkg.read_package(client, package_id, header)
+        else:
+            current = pkg.wait_package(client, package_id, header, params["wait_timeout"])
+    except MstrError as exc:
+        exc.details.setdefault("package_id", package_id)  # so that cleanup can delete the holder
+        raise
+    return True, {"src": src, "size": sent["size"], "checksum": sent["sha256"], "package_id": package_id,
                   "package": pkg.package_result(current, None)}, None
 
 

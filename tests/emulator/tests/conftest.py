@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import requests
+
+from tests.emulator.process import EmulatorProcess
 
 REPO = Path(__file__).resolve().parents[3]
 TUTORIAL = "B7CA92F04B9FAE8D941C3E9B7E0CD754"
@@ -19,51 +19,6 @@ YEAR = "8D679D5111D3E4981000E787EC6DE8A4"
 LU_YEAR = "8D6793C211D3E4981000E787EC6DE8A4"
 ADMINISTRATOR = "54F3D26011D2896560009A8E67019608"
 PASSWORD = "mstr-emulator"
-
-
-class EmulatorProcess:
-    def __init__(self, *args: str):
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.emulator", "--port", "0", *args],
-            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline().strip()
-        if not line.startswith("emulator listening on "):
-            self.stop()
-            raise RuntimeError("emulator did not start: %r %s" % (line, self.proc.stderr.read()))
-        self.base_url = line.split()[-1]
-        self.root = self.base_url.rsplit("/MicroStrategyLibrary", 1)[0]
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-
-    # Admin endpoint helpers: read or change server state directly.
-    def state(self, **params) -> dict:
-        return requests.get(self.root + "/__emulator__/state", params=params, timeout=30, verify=False).json()
-
-    def faults(self, **values) -> dict:
-        return requests.post(self.root + "/__emulator__/faults", json=values, timeout=10, verify=False).json()
-
-    def objects(self) -> dict:
-        return requests.get(self.root + "/__emulator__/objects", timeout=10, verify=False).json()
-
-    def patch_object(self, scope: str, object_id: str, **changes) -> dict:
-        return requests.patch("%s/__emulator__/objects/%s/%s" % (self.root, scope, object_id),
-                              json=changes, timeout=10, verify=False).json()
-
-    def reset(self):
-        requests.post(self.root + "/__emulator__/reset", timeout=10, verify=False).raise_for_status()
-
-    def rss_kib(self) -> int:
-        with open("/proc/%d/status" % self.proc.pid) as handle:
-            for line in handle:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-        raise RuntimeError("no VmHWM")
 
 
 class Api:

@@ -1,0 +1,44 @@
+# Sourced by the runme.sh of each integration target: starts emulators, stops them on exit.
+# usage: start_emulator VARIABLE [emulator options...]  -> exports VARIABLE=http://127.0.0.1:PORT/MicroStrategyLibrary
+# ansible-test runs a copy of the target elsewhere, so runme.sh finds this file through
+# ANSIBLE_COLLECTIONS_PATH (see runme.sh).
+set -eu
+
+COLLECTION_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+EMULATOR_PYTHON="$(command -v python)"
+EMULATOR_PIDS=""
+EMULATOR_LOGS=""
+
+stop_emulators() {
+    for pid in $EMULATOR_PIDS; do kill "$pid" 2>/dev/null || true; done
+    for log in $EMULATOR_LOGS; do rm -f "$log"; done
+}
+trap stop_emulators EXIT
+
+start_emulator() {
+    local name="$1"
+    shift
+    local log
+    log="$(mktemp)"
+    EMULATOR_LOGS="$EMULATOR_LOGS $log"
+    (cd "$COLLECTION_ROOT" && exec "$EMULATOR_PYTHON" -m tests.emulator --port 0 "$@") >"$log" 2>&1 &
+    EMULATOR_PIDS="$EMULATOR_PIDS $!"
+    local url=""
+    for _attempt in $(seq 1 100); do
+        url="$(sed -n 's/^emulator listening on //p' "$log")"
+        [ -n "$url" ] && break
+        sleep 0.1
+    done
+    if [ -z "$url" ]; then
+        cat "$log" >&2
+        return 1
+    fi
+    printf -v "$name" '%s' "$url"
+    export "${name?}"
+}
+
+# Run a playbook of the target against localhost with the controller's Python.
+run_playbook() {
+    ansible-playbook -i "${INVENTORY_PATH:-$COLLECTION_ROOT/tests/integration/inventory.ini}" \
+        -e "ansible_python_interpreter=$EMULATOR_PYTHON" "$@"
+}

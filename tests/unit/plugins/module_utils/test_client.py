@@ -1,0 +1,299 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The HTTP client against a started emulator: sessions, errors, retries, TLS, streaming."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+import tracemalloc
+
+import pytest
+
+from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
+from ansible_collections.mstr.migration.plugins.module_utils import transfer
+from ansible_collections.mstr.migration.plugins.module_utils.client import (Client, decode_session,
+                                                                            normalise_base_url)
+from ansible_collections.mstr.migration.plugins.module_utils.errors import (ApiError, TransportError,
+                                                                            ValidationError)
+
+PASSWORD = "mstr-emulator"
+TUTORIAL = "B7CA92F04B9FAE8D941C3E9B7E0CD754"
+YEAR_BODY = {"type": "project",
+             "settings": {"updateSchema": None, "aclOnReplacingObjects": "use_existing",
+                          "aclOnNewObjects": ["keep_acl_as_source_object"], "defaultAction": "replace"},
+             "content": [{"id": "8D679D5111D3E4981000E787EC6DE8A4", "type": 12, "action": "replace",
+                          "includeDependents": True}]}
+
+
+def logged_in(emulator, **kwargs) -> Client:
+    client = Client(emulator.base_url, backoff=0.01, **kwargs)
+    client.login("standard", "administrator", PASSWORD)
+    return client
+
+
+def ready_package(client) -> str:
+    package_id = pkg.create_holder(client, TUTORIAL)
+    pkg.define_package(client, package_id, YEAR_BODY, TUTORIAL)
+    pkg.wait_package(client, package_id, TUTORIAL, 10)
+    return package_id
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("https://h.example.com/MicroStrategyLibrary", "https://h.example.com/MicroStrategyLibrary"),
+    ("https://h.example.com/MicroStrategyLibrary/", "https://h.example.com/MicroStrategyLibrary"),
+    ("https://h.example.com/MicroStrategyLibrary/api", "https://h.example.com/MicroStrategyLibrary"),
+    (" https://h.example.com/MicroStrategyLibrary/api/ ", "https://h.example.com/MicroStrategyLibrary"),
+    ("http://10.0.0.5:8080/Library", "http://10.0.0.5:8080/Library"),
+])
+def test_base_url_normalisation(typed, expected):
+    assert normalise_base_url(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["h.example.com/MicroStrategyLibrary", "ftp://h/x", "", "https://"])
+def test_base_url_without_scheme_is_refused(typed):
+    with pytest.raises(ValidationError) as caught:
+        normalise_base_url(typed)
+    assert caught.value.option == "base_url"
+
+
+@pytest.mark.parametrize("mode, user, password, token", [
+    ("standard", "administrator", PASSWORD, None),
+    ("ldap", "ldapuser", PASSWORD, None),
+    ("anonymous", None, None, None),
+    ("api_token", None, None, "mstr-emulator-api-token"),
+])
+def test_every_login_mode(emulator, mode, user, password, token):
+    client = Client(emulator.base_url)
+    client.login(mode, user, password, token)
+    assert client.request("GET", "/sessions")["username"]
+    assert client.logout() is True
+    assert client.logout() is False  # already ended: not an error
+    assert emulator.state()["sessions"] == []
+
+
+def test_session_value_carries_token_and_cookies_to_another_client(emulator):
+    first = logged_in(emulator)
+    package_id = pkg.create_holder(first, TUTORIAL)
+    value = first.session_value()
+    session = decode_session(value)
+    assert session["base_url"] == emulator.base_url
+    second = Client(session["base_url"])
+    second.resume(session)
+    # The holder belongs to the session: the second client sees it only through the shared session.
+    assert pkg.read_package(second, package_id, TUTORIAL)["status"] == "EMPTY"
+    assert set(second.secrets()) == {first.token, first.http.cookies["JSESSIONID"]}
+    assert len(emulator.state()["sessions"]) == 1
+
+
+@pytest.mark.parametrize("value", ["", "abc", "mstr-session-v1:!!!", "mstr-session-v1:e30="])
+def test_damaged_session_values_are_refused(value):
+    with pytest.raises(ValidationError) as caught:
+        decode_session(value)
+    assert caught.value.option == "session"
+
+
+def test_bad_credentials_map_to_api_error_with_code_and_hint(emulator):
+    client = Client(emulator.base_url)
+    with pytest.raises(ApiError) as caught:
+        client.login("standard", "administrator", "wrong")
+    error = caught.value
+    assert error.status == 401 and error.code == "ERR003" and len(error.ticket_id) == 32
+    assert "HTTP 401 ERR003: Login failed" in error.message and "Hint:" in error.message
+    assert error.to_fail_kwargs()["error_code"] == "ERR003"
+
+
+def test_missing_privilege_is_explained(emulator):
+    client = Client(emulator.base_url)
+    client.login("standard", "analyst", PASSWORD)
+    with pytest.raises(ApiError) as caught:
+        pkg.create_holder(client, TUTORIAL)
+    assert caught.value.status == 403 and caught.value.code == "ERR0014"
+    assert "Create Package" in caught.value.message and "privilege" in caught.value.message
+
+
+def test_expired_session_is_named(emulator):
+    client = logged_in(emulator)
+    emulator.faults(expire_sessions=True)
+    with pytest.raises(ApiError) as caught:
+        client.request("GET", "/sessions")
+    assert caught.value.session_expired
+    assert "log in again" in caught.value.message
+
+
+def test_transient_5xx_on_get_is_retried(emulator):
+    client = logged_in(emulator)
+    emulator.faults(fail_next=2, fail_status=503)
+    assert client.request("GET", "/sessions")["username"] == "administrator"
+    routes = emulator.state()["requests"]["byRoute"]
+    assert routes["GET (injected 503)"] == 2 and routes["GET /api/sessions"] == 1
+
+
+def test_post_is_never_repeated_after_a_5xx(emulator):
+    client = logged_in(emulator)
+    emulator.faults(fail_next=1, fail_status=502, fail_match="^POST /api/packages$")
+    with pytest.raises(ApiError) as caught:
+        pkg.create_holder(client, TUTORIAL)
+    assert caught.value.status == 502
+    assert "Bad Gateway" in caught.value.message
+    state = emulator.state()
+    assert state["requests"]["byRoute"]["POST (injected 502)"] == 1
+    assert "POST /api/packages" not in state["requests"]["byRoute"]
+    assert state["packages"] == []
+
+
+def test_connection_reset_on_get_is_retried_but_not_on_post(emulator):
+    client = logged_in(emulator)
+    emulator.faults(reset_next=1, reset_match="^GET ")
+    assert client.request("GET", "/sessions")["username"] == "administrator"
+    emulator.faults(reset_next=1, reset_match="^POST /api/packages$")
+    with pytest.raises(TransportError) as caught:
+        pkg.create_holder(client, TUTORIAL)
+    assert "1 attempt" in caught.value.message
+    assert emulator.state()["packages"] == []
+
+
+def test_connection_refused_is_a_clear_transport_error():
+    client = Client("http://127.0.0.1:9/MicroStrategyLibrary", retries=1, backoff=0.01)
+    with pytest.raises(TransportError) as caught:
+        client.login("standard", "administrator", PASSWORD)
+    assert "no answer from the server after 2 attempt(s)" in caught.value.message
+
+
+def test_request_timeout(emulator):
+    client = logged_in(emulator, timeout=0.2, retries=1)
+    emulator.faults(latency_ms=600)
+    started = time.monotonic()
+    with pytest.raises(TransportError) as caught:
+        client.request("GET", "/sessions")
+    assert "timed out" in caught.value.message.lower()
+    assert time.monotonic() - started < 2
+
+
+def test_project_header_is_sent_only_when_given(emulator):
+    client = logged_in(emulator)
+    package_id = pkg.create_holder(client, None)
+    with pytest.raises(ApiError) as caught:  # a configuration package must not get the header
+        pkg.define_package(client, package_id, dict(YEAR_BODY, type="configuration", content=[
+            {"id": "54F3D26011D2896560009A8E67019608", "type": 34, "action": "replace", "includeDependents": False}]),
+            TUTORIAL)
+    assert caught.value.status == 400
+    pkg.define_package(client, package_id, dict(YEAR_BODY, type="configuration", content=[
+        {"id": "54F3D26011D2896560009A8E67019608", "type": 34, "action": "replace", "includeDependents": False}]),
+        pkg.project_header("configuration", TUTORIAL))
+    assert pkg.wait_package(client, package_id, None, 10)["status"] == "READY"
+
+
+class ListSink:
+    def __init__(self):
+        self.data = bytearray()
+        self.restarts = 0
+
+    def write(self, chunk):
+        self.data += chunk
+
+    def restart(self):
+        self.data = bytearray()
+        self.restarts += 1
+
+
+def test_download_dropped_midway_is_retried_from_scratch(start_emulator):
+    server = start_emulator("--processing-seconds", "0.05", "--binary-padding-mb", "3")
+    client = logged_in(server)
+    package_id = ready_package(client)
+    server.faults(drop_next_downloads=2, drop_after_bytes=1_500_000)
+    sink = ListSink()
+    stats = client.download("/packages/%s/binary" % package_id, sink)
+    expected = server.state(checksums="true")["packages"][0]
+    assert sink.restarts == 2
+    assert stats == {"size": expected["size"], "sha256": expected["sha256"]}
+    assert hashlib.sha256(sink.data).hexdigest() == expected["sha256"]
+
+
+def test_download_gives_up_after_the_retries(start_emulator, tmp_path):
+    server = start_emulator("--processing-seconds", "0.05", "--binary-padding-mb", "2")
+    client = logged_in(server, retries=1)
+    package_id = ready_package(client)
+    dest = tmp_path / "p.mmp"
+    dest.write_bytes(b"previous content")
+    server.faults(drop_next_downloads=2, drop_after_bytes=100_000)
+    with pytest.raises(TransportError) as caught:
+        transfer.download_to(client, "/packages/%s/binary" % package_id, str(dest), None, False)
+    assert "interrupted" in caught.value.message
+    assert dest.read_bytes() == b"previous content"
+    assert os.listdir(tmp_path) == ["p.mmp"]  # no temporary file left
+
+
+def test_download_and_upload_memory_does_not_grow_with_size(start_emulator, tmp_path):
+    server = start_emulator("--processing-seconds", "0.05", "--binary-padding-mb", "64")
+    client = logged_in(server)
+    package_id = ready_package(client)
+    dest = tmp_path / "big.mmp"
+    tracemalloc.start()
+    result = transfer.download_to(client, "/packages/%s/binary" % package_id, str(dest), None, False)
+    download_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert result["size"] > 64 * 1024 * 1024 and dest.stat().st_size == result["size"]
+    assert download_peak < 8 * 1024 * 1024, download_peak
+
+    pkg.delete_package(client, package_id)
+    holder = pkg.create_holder(client, "B19DEDCC11D4E0EFC000EB9495D0F44F")
+    tracemalloc.start()
+    answer, sent = client.upload("/packages/%s/binary" % holder, str(dest), "B19DEDCC11D4E0EFC000EB9495D0F44F")
+    upload_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert answer["status"] == "READY"
+    assert sent == {"size": result["size"], "sha256": result["checksum"]}
+    assert upload_peak < 8 * 1024 * 1024, upload_peak
+    assert server.state(checksums="true")["packages"][0]["sha256"] == result["checksum"]
+
+
+def test_download_of_unchanged_bytes_reports_no_change(emulator, tmp_path):
+    client = logged_in(emulator)
+    package_id = ready_package(client)
+    dest = tmp_path / "p.mmp"
+    first = transfer.download_to(client, "/packages/%s/binary" % package_id, str(dest), None, False)
+    assert first["changed"] and oct(dest.stat().st_mode & 0o777) == "0o600"
+    again = transfer.download_to(client, "/packages/%s/binary" % package_id, str(dest), None, False)
+    assert not again["changed"] and again["checksum"] == first["checksum"]
+    dest.write_bytes(b"other")
+    predicted = transfer.download_to(client, "/packages/%s/binary" % package_id, str(dest), None, True)
+    assert predicted["changed"] and dest.read_bytes() == b"other"
+
+
+@pytest.fixture(scope="module")
+def tls_files(tmp_path_factory):
+    trustme = pytest.importorskip("trustme")
+    directory = tmp_path_factory.mktemp("tls")
+    ca = trustme.CA()
+    files = {}
+    for name, hosts in (("good", ("127.0.0.1", "localhost")), ("wrong_host", ("mstr.example.test",))):
+        cert = ca.issue_cert(*hosts)
+        files[name] = (directory / (name + ".pem"), directory / (name + ".key"))
+        cert.private_key_and_cert_chain_pem.write_to_path(str(files[name][0]))
+        cert.private_key_pem.write_to_path(str(files[name][1]))
+    files["ca"] = directory / "ca.pem"
+    ca.cert_pem.write_to_path(str(files["ca"]))
+    return files
+
+
+def test_tls_private_ca(start_emulator, tls_files):
+    server = start_emulator("--tls-cert", str(tls_files["good"][0]), "--tls-key", str(tls_files["good"][1]))
+    with pytest.raises(TransportError) as caught:
+        Client(server.base_url, retries=0).login("standard", "administrator", PASSWORD)
+    assert "ca_path" in caught.value.message
+    client = Client(server.base_url, ca_path=str(tls_files["ca"]))
+    client.login("standard", "administrator", PASSWORD)
+    assert client.request("GET", "/sessions")["username"] == "administrator"
+    unchecked = Client(server.base_url, validate_certs=False)
+    unchecked.login("standard", "administrator", PASSWORD)
+
+
+def test_tls_wrong_host_name_is_refused(start_emulator, tls_files):
+    server = start_emulator("--tls-cert", str(tls_files["wrong_host"][0]),
+                            "--tls-key", str(tls_files["wrong_host"][1]))
+    client = Client(server.base_url, ca_path=str(tls_files["ca"]), retries=0)
+    with pytest.raises(TransportError):
+        client.login("standard", "administrator", PASSWORD)
