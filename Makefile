@@ -10,10 +10,14 @@ COLLECTION_COPY := $(BUILD_ROOT)/ansible_collections/mstr/migration
 
 ANSIBLE_TEST := cd $(COLLECTION_COPY) && PATH="$(CURDIR)/$(BIN):$$PATH" ansible-test
 
-.PHONY: test venv test-emulator sanity units integration lint changelog-lint collection-copy clean
+.PHONY: demo test venv test-emulator sanity units integration lint changelog-lint collection-copy clean
 
 test: test-emulator sanity units integration lint changelog-lint
 	@echo "All test suites passed."
+
+# A migration between two emulated Library servers, with a summary of what happened.
+demo: venv
+	$(BIN)/python tests/tools/demo.py
 
 venv: $(STAMP)
 

@@ -273,8 +273,10 @@ class Client:
                 return {"size": received, "sha256": digest.hexdigest()}
             except (ChunkedEncodingError, requests.ConnectionError, requests.Timeout) as exc:
                 if attempt >= self.retries:
+                    # Bytes off the wire, including a last chunk that never reached the sink.
+                    arrived = max(received, _bytes_read(response))
                     raise TransportError("download of /api%s was interrupted after %d bytes, %d attempt(s): %s"
-                                         % (path, received, attempt + 1, _short(exc))) from exc
+                                         % (path, arrived, attempt + 1, _short(exc))) from exc
                 attempt += 1
                 sink.restart()
                 time.sleep(self.backoff * 2 ** (attempt - 1))
@@ -293,6 +295,13 @@ class Client:
         self._raise_for_status(response, "PUT", "/api" + path)
         answer = response.json() if response.content else None
         return answer, {"size": body.size, "sha256": body.sha256}
+
+
+def _bytes_read(response) -> int:
+    try:
+        return int(response.raw.tell())
+    except (AttributeError, TypeError, ValueError, OSError):
+        return 0
 
 
 def _short(exc: Exception) -> str:
