@@ -79,6 +79,10 @@ class TransportError(MstrError):
     """No usable answer: connection refused or reset, TLS failure, timeout."""
 
 
+class ResponseError(MstrError):
+    """The server answered 2xx with a body of an unexpected shape."""
+
+
 class PackageGone(MstrError):
     """A package holder that does not exist (any more) in this session."""
 

@@ -17,7 +17,8 @@ import time
 from typing import Callable, Optional
 
 from ansible_collections.mstr.migration.plugins.module_utils.errors import (ApiError, MstrError, OperationFailed, PackageGone,
-                                                                            ValidationError, WaitTimeout)
+                                                                            ResponseError, ValidationError,
+                                                                            WaitTimeout)
 
 PACKAGE_TYPES = ("project", "configuration", "project_security")
 ACTIONS = ("use_existing", "replace", "keep_both", "use_newer", "use_older", "force_replace", "delete")
@@ -36,10 +37,39 @@ OBJECT_TYPES = {
 PROJECT_LEVEL_TYPES = frozenset((1, 2, 3, 4, 8, 10, 12, 13, 14, 15, 47, 55, 56, 58))
 CONFIGURATION_LEVEL_TYPES = frozenset((29, 30, 31, 34, 35, 44, 57, 77))
 USER_TYPE = 34
+MAX_OBJECT_TYPE = 100  # the server's object types (EnumDSSObjectType) are numbered below this
 OBJECT_ID = re.compile(r"^[0-9A-Fa-f]{32}$")
 
 PACKAGE_READY = "READY"
 IMPORT_DONE = "IMPORTED"
+
+
+# ------------------------------------------------------------ answer shapes
+def _mapping(value, what: str) -> dict:
+    """A JSON object from the server, or a clear error instead of a traceback."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ResponseError("unexpected answer from the server: %s is %s, not a JSON object"
+                            % (what, type(value).__name__))
+    return value
+
+
+def _objects(value, what: str) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ResponseError("unexpected answer from the server: %s is not a list of JSON objects" % what)
+    return value
+
+
+def _strings(value, what: str) -> list:
+    """A list of strings (settings lists), or a clear error."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ResponseError("unexpected answer from the server: %s is not a list of strings" % what)
+    return value
 
 
 # ------------------------------------------------------------------ statuses
@@ -65,15 +95,16 @@ def object_type_number(value, option: str) -> int:
     else:
         raise ValidationError(option, "unknown object type %r; use a type number or one of %s"
                               % (value, ", ".join(sorted(OBJECT_TYPES))))
-    if number <= 0:
-        raise ValidationError(option, "object type numbers are positive, got %s" % number)
+    if not 0 < number < MAX_OBJECT_TYPE:
+        raise ValidationError(option, "%s is not a MicroStrategy object type number (1 to %d), for example 12 for "
+                                      "an attribute" % (number, MAX_OBJECT_TYPE - 1))
     return number
 
 
 def check_project_id(package_type: Optional[str], project_id: Optional[str], option: str = "project_id") -> None:
     """The X-MSTR-ProjectID rule: required for project and project security packages, absent for configuration."""
     project_id = project_id or None  # an empty string (templated or from the environment) means unset
-    if project_id is not None and not OBJECT_ID.match(project_id):
+    if project_id is not None and (not isinstance(project_id, str) or not OBJECT_ID.match(project_id)):
         raise ValidationError(option, "'%s' is not a project id (32 hexadecimal characters)" % project_id)
     if package_type == "configuration" and project_id:
         raise ValidationError(option, "must not be set for a configuration package (configuration objects live "
@@ -95,6 +126,9 @@ def _choice(value, allowed, option):
 
 def validate_settings(package_type: str, settings: Optional[dict]) -> dict:
     """Module settings (snake_case) -> API settings (camelCase), checked per package type."""
+    if settings is not None and not isinstance(settings, dict):
+        raise ValidationError("settings", "must be a dictionary of default_action, acl_on_replacing_objects, "
+                                          "acl_on_new_objects and update_schema")
     settings = dict(settings or {})
     default_action = _choice(settings.get("default_action") or "use_existing", ACTIONS, "settings.default_action")
     acl_replacing = settings.get("acl_on_replacing_objects")
@@ -107,9 +141,13 @@ def validate_settings(package_type: str, settings: Optional[dict]) -> dict:
     acl_new = settings.get("acl_on_new_objects")
     if acl_new is None:
         acl_new = ["keep_acl_as_source_object"]
+    if not isinstance(acl_new, list):
+        raise ValidationError("settings.acl_on_new_objects", "must be a list")
     for value in acl_new:
         _choice(value, ACL_ON_NEW, "settings.acl_on_new_objects")
     update_schema = settings.get("update_schema") or None
+    if update_schema is not None and not isinstance(update_schema, list):
+        raise ValidationError("settings.update_schema", "must be a list")
     if update_schema:
         if package_type != "project":
             raise ValidationError("settings.update_schema", "is only supported for project packages; remove it")
@@ -127,6 +165,8 @@ def validate_content(package_type: str, content, default_action: str) -> list:
     """Module content items -> API items; ``id`` may be missing when ``name`` is given (resolved later)."""
     if not content:
         raise ValidationError("content", "is empty; list at least one object with id (or name) and type")
+    if not isinstance(content, list):
+        raise ValidationError("content", "must be a list of objects with id (or name) and type")
     items = []
     for index, item in enumerate(content):
         where = "content[%d]" % index
@@ -136,6 +176,8 @@ def validate_content(package_type: str, content, default_action: str) -> list:
         name = item.get("name")
         if object_id is None and not name:
             raise ValidationError(where, "needs id (32 hexadecimal characters) or name")
+        if name is not None and not isinstance(name, str):
+            raise ValidationError(where + ".name", "must be a string")
         if object_id is not None:
             if not isinstance(object_id, str) or not OBJECT_ID.match(object_id):
                 raise ValidationError(where + ".id", "%r is not an object id; ids are 32 hexadecimal characters such "
@@ -184,8 +226,9 @@ def resolve_names(client, body: dict, project_id: Optional[str]) -> dict:
             continue
         found = client.request("GET", "/searches/results", project_id=project_header(body["type"], project_id),
                                params={"name": item["name"], "type": item["type"], "pattern": 2})
-        matches = [r for r in (found or {}).get("result", []) if r.get("name") == item["name"]
-                   and r.get("type") == item["type"]]
+        results = _objects(_mapping(found, "the search").get("result"), "the search result")
+        matches = [r for r in results if r.get("name") == item["name"] and r.get("type") == item["type"]
+                   and isinstance(r.get("id"), str)]
         if len(matches) != 1:
             raise MstrError("content[%d].name: %d objects named %r of type %s were found; give the object's id "
                             "instead" % (index, len(matches), item["name"], item["type"]), option="content[%d]" % index)
@@ -195,11 +238,11 @@ def resolve_names(client, body: dict, project_id: Optional[str]) -> dict:
 
 # --------------------------------------------------------------- comparison
 def _settings_key(settings: Optional[dict]) -> dict:
-    settings = settings or {}
+    settings = _mapping(settings, "settings")
     return {
-        "updateSchema": sorted(settings.get("updateSchema") or []),
+        "updateSchema": sorted(_strings(settings.get("updateSchema"), "settings.updateSchema")),
         "aclOnReplacingObjects": settings.get("aclOnReplacingObjects"),
-        "aclOnNewObjects": sorted(settings.get("aclOnNewObjects") or []),
+        "aclOnNewObjects": sorted(_strings(settings.get("aclOnNewObjects"), "settings.aclOnNewObjects")),
         "defaultAction": settings.get("defaultAction"),
     }
 
@@ -207,16 +250,17 @@ def _settings_key(settings: Optional[dict]) -> dict:
 def explicit_items(content) -> list:
     """The objects a user asked for (not the dependents the server added), comparable."""
     items = []
-    for item in content or []:
+    for item in _objects(content, "content"):
         if item.get("explicitIncluded") is False:
             continue
         items.append({"id": str(item.get("id", "")).upper(), "type": item.get("type"),
                       "action": item.get("action"), "includeDependents": bool(item.get("includeDependents"))})
-    return sorted(items, key=lambda i: (i["id"], i["type"]))
+    return sorted(items, key=lambda i: json.dumps(i, sort_keys=True, default=str))
 
 
 def definition_differences(desired: dict, current: dict) -> list:
     """What differs between a desired API body and a package read back; empty when they match."""
+    current = _mapping(current, "the package")
     differences = []
     if current.get("type") and current["type"] != desired["type"]:
         differences.append("type is %s, not %s" % (current["type"], desired["type"]))
@@ -234,11 +278,11 @@ def fingerprint(settings: Optional[dict], content) -> str:
     so a fingerprint taken after creating a package equals one taken later by reading it.
     """
     objects = sorted(
-        [str(item.get("id", "")).upper(), item.get("type"), item.get("version"), item.get("action"),
-         item.get("explicitIncluded", True)]
-        for item in content or [])
+        ([str(item.get("id", "")).upper(), item.get("type"), item.get("version"), item.get("action"),
+          item.get("explicitIncluded", True)] for item in _objects(content, "content")),
+        key=lambda entry: json.dumps(entry, default=str))
     canonical = json.dumps({"settings": _settings_key(settings), "objects": objects},
-                           sort_keys=True, separators=(",", ":"))
+                           sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -254,7 +298,8 @@ def definition_view(package_type: Optional[str], package: Optional[dict]) -> dic
     """A definition as --diff shows it: type, settings and the explicitly included objects, snake_case."""
     if not package:
         return {}
-    settings = package.get("settings") or {}
+    package = _mapping(package, "the package")
+    settings = _mapping(package.get("settings"), "settings")
     return {
         "type": package.get("type") or package_type,
         "settings": {SETTING_NAMES[k]: v for k, v in settings.items() if k in SETTING_NAMES},
@@ -264,8 +309,9 @@ def definition_view(package_type: Optional[str], package: Optional[dict]) -> dic
 
 def package_result(package: dict, package_type: Optional[str]) -> dict:
     """A package as the modules return it: snake_case keys, upper-case status, fingerprint."""
-    settings = package.get("settings")
-    content = package.get("content")
+    package = _mapping(package, "the package")
+    settings = _mapping(package.get("settings"), "settings") or None
+    content = None if package.get("content") is None else _objects(package.get("content"), "content")
     result = {
         "id": package.get("id"),
         "status": normalise_status(package.get("status")),
@@ -274,7 +320,8 @@ def package_result(package: dict, package_type: Optional[str]) -> dict:
     }
     if content is not None:
         result["content"] = [dict({ITEM_NAMES[k]: v for k, v in item.items() if k in ITEM_NAMES},
-                                  owner_id=(item.get("owner") or {}).get("id")) for item in content]
+                                  owner_id=_mapping(item.get("owner"), "content[].owner").get("id"))
+                             for item in content]
         result["fingerprint"] = fingerprint(settings, content)
     if package.get("message"):
         result["message"] = package["message"]
@@ -294,7 +341,7 @@ def wait_for_status(read: Callable[[], dict], success: str, what: str, timeout: 
     """
     started = clock()
     while True:
-        body = read()
+        body = _mapping(read(), what)
         status = normalise_status(body.get("status"))
         elapsed = clock() - started
         if status == success:
@@ -312,10 +359,18 @@ def wait_for_status(read: Callable[[], dict], success: str, what: str, timeout: 
 
 
 # ------------------------------------------------------- server operations
+def _new_id(answer, what: str) -> str:
+    new_id = _mapping(answer, what).get("id")
+    if not isinstance(new_id, str) or not new_id:
+        raise ResponseError("unexpected answer from the server: %s has no id" % what)
+    return new_id
+
+
 def read_package(client, package_id: str, project_id: Optional[str], show_content: bool = True) -> dict:
     try:
-        return client.request("GET", "/packages/" + package_id, project_id=project_id,
-                              params={"showContent": "true" if show_content else "false"}) or {}
+        answer = client.request("GET", "/packages/" + package_id, project_id=project_id,
+                                params={"showContent": "true" if show_content else "false"})
+        return _mapping(answer, "the package")
     except ApiError as exc:
         if exc.not_found:
             raise PackageGone("package %s was not found: it was deleted, or the session that created it ended (a "
@@ -326,7 +381,7 @@ def read_package(client, package_id: str, project_id: Optional[str], show_conten
 
 def create_holder(client, project_id: Optional[str]) -> str:
     created = client.request("POST", "/packages", project_id=project_id, expect=(201, 200))
-    return created["id"]
+    return _new_id(created, "the new package")
 
 
 def define_package(client, package_id: str, body: dict, project_id: Optional[str]) -> None:
@@ -339,26 +394,34 @@ def wait_package(client, package_id: str, project_id: Optional[str], timeout: fl
                            "package %s" % package_id, timeout)
 
 
-def delete_package(client, package_id: str) -> bool:
-    """Delete a package holder; False when it was already gone."""
+def _delete(client, path: str) -> bool:
+    """An asynchronous DELETE; False when the resource was already gone."""
     try:
-        client.request("DELETE", "/packages/" + package_id, prefer_async=True, expect=(202, 200, 204))
+        client.request("DELETE", path, prefer_async=True, expect=(202, 200, 204))
     except ApiError as exc:
-        if exc.not_found:
+        # Gone, or its session is: a holder and an import die with the session that owns them.
+        if exc.not_found or exc.session_expired:
             return False
         raise
     return True
 
 
+def delete_package(client, package_id: str) -> bool:
+    """Delete a package holder; False when it was already gone."""
+    return _delete(client, "/packages/" + package_id)
+
+
 def read_import(client, import_id: str, project_id: Optional[str] = None) -> dict:
-    return client.request("GET", "/packages/imports/" + import_id, project_id=project_id) or {}
+    return _mapping(client.request("GET", "/packages/imports/" + import_id, project_id=project_id), "the import")
 
 
 def start_import(client, package_id: str, project_id: Optional[str], generate_undo: bool) -> dict:
     # POST is never repeated blindly: a second import would apply the package twice.
-    return client.request("POST", "/packages/imports", project_id=project_id, prefer_async=True,
-                          params={"packageId": package_id, "generateUndo": "true" if generate_undo else "false"},
-                          expect=(202, 200, 201)) or {}
+    started = client.request("POST", "/packages/imports", project_id=project_id, prefer_async=True,
+                             params={"packageId": package_id, "generateUndo": "true" if generate_undo else "false"},
+                             expect=(202, 200, 201))
+    _new_id(started, "the new import")
+    return started
 
 
 def wait_import(client, import_id: str, project_id: Optional[str], timeout: float) -> dict:
@@ -367,16 +430,19 @@ def wait_import(client, import_id: str, project_id: Optional[str], timeout: floa
 
 
 def delete_import(client, import_id: str) -> bool:
-    try:
-        client.request("DELETE", "/packages/imports/" + import_id, prefer_async=True, expect=(202, 200, 204))
-    except ApiError as exc:
-        if exc.not_found:
-            return False
-        raise
-    return True
+    """Close an import process; False when it was already closed."""
+    return _delete(client, "/packages/imports/" + import_id)
+
+
+def object_details(client, package_id: str, project_id: Optional[str], object_ids: list) -> list:
+    """Readable definitions of objects in a package."""
+    details = client.request("GET", "/packages/%s/objects" % package_id, project_id=project_id,
+                             params={"id": ",".join(object_ids)})
+    return _objects(_mapping(details, "the object details").get("objects"), "the object details")
 
 
 def import_result(body: dict) -> dict:
+    body = _mapping(body, "the import")
     result = {
         "id": body.get("id"),
         "status": normalise_status(body.get("status")),

@@ -173,7 +173,7 @@ def upload(module, client):
         package_id = pkg.create_holder(client, header)
     try:
         answer, sent = client.upload("/packages/%s/binary" % package_id, src, header)
-        if pkg.normalise_status((answer or {}).get("status")) == pkg.PACKAGE_READY:
+        if isinstance(answer, dict) and pkg.normalise_status(answer.get("status")) == pkg.PACKAGE_READY:
             current = pkg.read_package(client, package_id, header)
         else:
             current = pkg.wait_package(client, package_id, header, params["wait_timeout"])

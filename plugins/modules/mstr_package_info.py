@@ -126,9 +126,8 @@ def run(module, client, prepared):
         body = pkg.read_package(client, params["package_id"], params["project_id"], params["show_content"])
         result["package"] = pkg.package_result(body, None)
         if params["object_ids"]:
-            details = client.request("GET", "/packages/%s/objects" % params["package_id"],
-                                     project_id=params["project_id"], params={"id": ",".join(params["object_ids"])})
-            result["objects"] = (details or {}).get("objects", [])
+            result["objects"] = pkg.object_details(client, params["package_id"], params["project_id"],
+                                                   params["object_ids"])
     if params["import_id"]:
         result["import"] = pkg.import_result(pkg.read_import(client, params["import_id"], params["project_id"]))
     return False, result, None

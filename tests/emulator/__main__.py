@@ -25,6 +25,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--session-timeout", type=float, default=1800.0, help="idle seconds before a session expires")
     parser.add_argument("--binary-padding-mb", type=int, default=0, help="make package binaries N MiB larger")
     parser.add_argument("--lb-cookie", action="store_true", help="also issue and require a load-balancer cookie")
+    parser.add_argument("--record-downloads", action="store_true",
+                        help="keep the sha256 of every complete package download in /__emulator__/state")
     parser.add_argument("--tls-cert", help="PEM certificate (chain) to serve HTTPS")
     parser.add_argument("--tls-key", help="PEM private key of --tls-cert")
     parser.add_argument("--faults", default="{}", help='JSON faults at start-up, e.g. \'{"latency_ms": 50}\'')
@@ -39,7 +41,8 @@ def main(argv=None) -> int:
     emulator = Emulator(password=args.password, api_token=args.api_token,
                         processing_seconds=args.processing_seconds, status_case=args.status_case,
                         padding_mb=args.binary_padding_mb, session_timeout=args.session_timeout,
-                        lb_cookie=args.lb_cookie, secure_cookies=bool(args.tls_cert))
+                        lb_cookie=args.lb_cookie, secure_cookies=bool(args.tls_cert),
+                        record_downloads=args.record_downloads)
     emulator.set_faults(json.loads(args.faults))
     context = None
     if args.tls_cert:

@@ -249,6 +249,8 @@ class Handler(BaseHTTPRequestHandler):
         if delay:
             time.sleep(delay)
         with emu.lock:
+            if emu.faults.count_towards_expiry():
+                emu.expire_all_sessions()  # this request already finds its session gone
             reset = emu.faults.take_reset(request_line)
             failure = None if reset else emu.faults.take_failure(request_line)
         if reset:
@@ -445,7 +447,8 @@ class Handler(BaseHTTPRequestHandler):
         emu = self.emulator
         try:
             if self.command == "GET" and sub == "/state":
-                response = Response(200, emu.snapshot(checksums=self._flag("checksums", False)))
+                response = Response(200, emu.snapshot(checksums=self._flag("checksums", False),
+                                                      secrets_too=self._flag("secrets", False)))
             elif sub == "/faults" and self.command in ("POST", "PUT"):
                 emu.set_faults(self._json_body() or {})
                 response = Response(200, emu.faults.as_dict())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import hashlib
 import os
 import random
 import re
@@ -53,7 +54,7 @@ class Faults:
 
     FIELDS = ("latency_ms", "latency_jitter_ms", "fail_next", "fail_status", "fail_match",
               "reset_next", "reset_match", "drop_next_downloads", "drop_after_bytes",
-              "fail_processing", "fail_imports")
+              "fail_processing", "fail_imports", "expire_after_requests")
 
     def __init__(self):
         self.clear()
@@ -70,6 +71,7 @@ class Faults:
         self.drop_after_bytes = 0
         self.fail_processing = 0
         self.fail_imports = 0
+        self.expire_after_requests = 0
 
     def update(self, values: dict):
         unknown = set(values) - set(self.FIELDS) - {"expire_sessions"}
@@ -103,6 +105,13 @@ class Faults:
             return True
         return False
 
+    def count_towards_expiry(self) -> bool:
+        """True when this API request is the last one the sessions live through."""
+        if self.expire_after_requests > 0:
+            self.expire_after_requests -= 1
+            return self.expire_after_requests == 0
+        return False
+
     def take_download_drop(self) -> Optional[int]:
         if self.drop_next_downloads > 0:
             self.drop_next_downloads -= 1
@@ -113,7 +122,7 @@ class Faults:
 class Emulator:
     def __init__(self, password="mstr-emulator", api_token="mstr-emulator-api-token",
                  processing_seconds=1.0, status_case="upper", padding_mb=0,
-                 session_timeout=1800.0, lb_cookie=False, secure_cookies=False):
+                 session_timeout=1800.0, lb_cookie=False, secure_cookies=False, record_downloads=False):
         self.lock = threading.RLock()
         self.password = password
         self.api_token = api_token
@@ -123,6 +132,7 @@ class Emulator:
         self.session_timeout = float(session_timeout)
         self.lb_cookie = lb_cookie
         self.secure_cookies = secure_cookies
+        self.record_downloads = record_downloads
         self.tmpdir = binaries.new_temp_dir()
         self.faults = Faults()
         self.request_counts: dict = {}
@@ -140,6 +150,8 @@ class Emulator:
             self.imports: dict = {}
             self.request_counts = {}
             self.request_log = []
+            self.issued: list = []  # every token and cookie handed out, for leak tests
+            self.downloads: list = []  # sha256 of each complete download, with --record-downloads
             self.faults.clear()
 
     def close(self):
@@ -152,7 +164,12 @@ class Emulator:
             self.request_log.append({"method": method, "path": path, "route": route, "status": status})
             del self.request_log[:-2000]
 
-    def snapshot(self, checksums: bool = False) -> dict:
+    def record_download(self, package_id: str, sha256: str, size: int):
+        with self.lock:
+            self.downloads.append({"packageId": package_id, "sha256": sha256, "size": size})
+            del self.downloads[:-1000]
+
+    def snapshot(self, checksums: bool = False, secrets_too: bool = False) -> dict:
         with self.lock:
             self.advance()
             packages = []
@@ -184,6 +201,8 @@ class Emulator:
                 ],
                 "requests": {"total": sum(self.request_counts.values()), "byRoute": dict(self.request_counts)},
                 "faults": self.faults.as_dict(),
+                "downloads": list(self.downloads),
+                **({"issued": list(self.issued)} if secrets_too else {}),
             }
 
     def set_faults(self, values: dict):
@@ -279,6 +298,8 @@ class Emulator:
         }
         with self.lock:
             self.sessions[token] = sess
+            self.issued.append({"token": token, "cookie": sess["cookie"], "lbCookie": sess["lbCookie"]})
+            del self.issued[:-1000]
         return sess
 
     def authenticate(self, token: Optional[str], cookies: dict) -> dict:
@@ -666,7 +687,21 @@ class Emulator:
             if pkg["status"] != "READY":
                 raise invalid_input("Package '%s' is not ready (status %s); its binary cannot be downloaded."
                                     % (package_id, self.fmt(pkg["status"])))
-            return self._binary_chunks(pkg), self._binary_size(pkg)
+            chunks, size = self._binary_chunks(pkg), self._binary_size(pkg)
+        if self.record_downloads:
+            chunks = self._recorded(package_id, chunks, size)
+        return chunks, size
+
+    def _recorded(self, package_id: str, chunks, size: int):
+        """Pass the chunks through, and remember the sha256 of a download served whole."""
+        digest = hashlib.sha256()
+        sent = 0
+        for chunk in chunks:
+            digest.update(chunk)
+            sent += len(chunk)
+            yield chunk
+        if sent == size:
+            self.record_download(package_id, digest.hexdigest(), size)
 
     def delete_package(self, sess: dict, package_id: str) -> dict:
         with self.lock:

@@ -15,17 +15,18 @@ stop_emulators() {
 }
 trap stop_emulators EXIT
 
-start_emulator() {
-    local name="$1"
-    shift
+# start_server VARIABLE "PREFIX" command...: run a server that prints "PREFIX URL" once ready.
+start_server() {
+    local name="$1" prefix="$2"
+    shift 2
     local log
     log="$(mktemp)"
     EMULATOR_LOGS="$EMULATOR_LOGS $log"
-    (cd "$COLLECTION_ROOT" && exec "$EMULATOR_PYTHON" -m tests.emulator --port 0 "$@") >"$log" 2>&1 &
+    (cd "$COLLECTION_ROOT" && exec "$@") >"$log" 2>&1 &
     EMULATOR_PIDS="$EMULATOR_PIDS $!"
     local url=""
     for _attempt in $(seq 1 100); do
-        url="$(sed -n 's/^emulator listening on //p' "$log")"
+        url="$(sed -n "s/^$prefix //p" "$log")"
         [ -n "$url" ] && break
         sleep 0.1
     done
@@ -35,6 +36,16 @@ start_emulator() {
     fi
     printf -v "$name" '%s' "$url"
     export "${name?}"
+}
+
+start_emulator() {
+    local name="$1"
+    shift
+    start_server "$name" "emulator listening on" "$EMULATOR_PYTHON" -m tests.emulator --port 0 "$@"
+}
+
+start_proxy() {
+    start_server "$1" "proxy listening on" "$EMULATOR_PYTHON" tests/integration/proxy.py
 }
 
 # Run a playbook of the target against localhost with the controller's Python.

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.emulator.fixtures import start_emulator  # noqa: F401  pylint: disable=unused-import
 from tests.emulator.process import EmulatorProcess
 
 REPO = Path(__file__).resolve().parents[3]
@@ -128,21 +129,6 @@ def api(emu) -> Api:
     client = Api(emu.base_url)
     assert client.login().status_code == 204
     return client
-
-
-@pytest.fixture
-def start_emulator():
-    """Start extra emulators with their own options; all are stopped afterwards."""
-    started = []
-
-    def start(*args: str) -> EmulatorProcess:
-        server = EmulatorProcess(*args)
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
 
 
 def shared_dir() -> Path:

@@ -154,3 +154,29 @@ def test_one_gib_download_keeps_the_emulator_small(start_emulator):
     assert length > 1024 ** 3 and total == length
     peak_mib = server.rss_kib() / 1024
     assert peak_mib < 100, "emulator peaked at %.1f MiB" % peak_mib
+
+
+def test_state_lists_issued_secrets_only_on_request(emu, api):
+    assert "issued" not in emu.state()
+    issued = emu.state(secrets="true")["issued"]
+    assert issued == [{"token": api.token, "cookie": api.http.cookies["JSESSIONID"], "lbCookie": None}]
+
+
+def test_complete_downloads_are_recorded_when_asked(start_emulator):
+    server = start_emulator("--processing-seconds", "0.05", "--record-downloads")
+    api = Api(server.base_url)
+    api.login()
+    package_id, _unused = ready_package(api)
+    server.faults(drop_next_downloads=1, drop_after_bytes=100)
+    with pytest.raises(requests.RequestException):
+        api.call("GET", "/api/packages/%s/binary" % package_id).content  # pylint: disable=expression-not-assigned
+    data = api.call("GET", "/api/packages/%s/binary" % package_id).content
+    expected = {"packageId": package_id, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+    assert server.state()["downloads"] == [expected]
+
+
+def test_sessions_expire_after_n_requests(emu, api):
+    emu.faults(expire_after_requests=2)
+    assert api.call("GET", "/api/sessions").status_code == 200
+    assert_vendor_error(api.call("GET", "/api/sessions"), 401, "ERR009")
+    assert emu.state()["sessions"] == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.mstr.migration.tests.emulator.fixtures import start_emulator  # noqa: F401  pylint: disable=unused-import
 from ansible_collections.mstr.migration.tests.emulator.process import EmulatorProcess
 
 PASSWORD = "mstr-emulator"
@@ -24,17 +25,3 @@ def emulator(emulator_process):
     emulator_process.reset()
     yield emulator_process
     emulator_process.reset()
-
-
-@pytest.fixture
-def start_emulator():
-    started = []
-
-    def start(*args):
-        server = EmulatorProcess(*args)
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.stop()

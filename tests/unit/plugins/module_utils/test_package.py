@@ -75,7 +75,8 @@ def test_safe_defaults():
 @pytest.mark.parametrize("package_type, settings, content, project, option, fragment", [
     ("project", None, [{"id": "8D679D51", "type": 12}], TUTORIAL, "content[0].id", "32 hexadecimal"),
     ("project", None, [{"id": YEAR, "type": "cube-ish"}], TUTORIAL, "content[0].type", "unknown object type"),
-    ("project", None, [{"id": YEAR, "type": 0}], TUTORIAL, "content[0].type", "positive"),
+    ("project", None, [{"id": YEAR, "type": 0}], TUTORIAL, "content[0].type", "not a MicroStrategy object type"),
+    ("project", None, [{"id": YEAR, "type": 4096}], TUTORIAL, "content[0].type", "not a MicroStrategy object type"),
     ("project", None, [{"id": YEAR, "type": True}], TUTORIAL, "content[0].type", "not an object type"),
     ("project", None, [{"id": YEAR}], TUTORIAL, "content[0].type", "required"),
     ("project", None, [{"type": 12}], TUTORIAL, "content[0]", "id"),
@@ -111,7 +112,7 @@ def test_bad_definitions_name_the_option(package_type, settings, content, projec
 
 
 @pytest.mark.parametrize("value, number", [(12, 12), ("12", 12), ("attribute", 12), ("User_Group", 34),
-                                           ("security_role", 44), (999, 999)])
+                                           ("security_role", 44), (99, 99)])
 def test_object_type_names_and_numbers(value, number):
     assert pkg.object_type_number(value, "t") == number
 

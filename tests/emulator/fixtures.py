@@ -1,0 +1,22 @@
+"""Pytest fixtures shared by the emulator's tests and the collection's unit tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from .process import EmulatorProcess
+
+
+@pytest.fixture
+def start_emulator():
+    """Start emulators with their own options; all are stopped after the test."""
+    started = []
+
+    def start(*args: str) -> EmulatorProcess:
+        server = EmulatorProcess(*args)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
