@@ -10,9 +10,13 @@ COLLECTION_COPY := $(BUILD_ROOT)/ansible_collections/mstr/migration
 
 ANSIBLE_TEST := cd $(COLLECTION_COPY) && PATH="$(CURDIR)/$(BIN):$$PATH" ansible-test
 
-.PHONY: demo test venv test-emulator sanity units integration lint changelog-lint collection-copy clean
+# Older ansible-core releases the collection supports: sanity and unit tests run on each too.
+CORE_MATRIX ?= 2.16 2.17 2.18
+IMPORTER_VENV := .venv-importer
 
-test: test-emulator sanity units integration lint changelog-lint
+.PHONY: changelog demo test venv test-emulator sanity units integration lint changelog-lint ecosystem matrix collection-copy clean
+
+test: test-emulator sanity units integration lint changelog-lint ecosystem matrix
 	@echo "All test suites passed."
 
 # A migration between two emulated Library servers, with a summary of what happened.
@@ -54,5 +58,30 @@ lint: venv collection-copy
 changelog-lint: venv
 	$(BIN)/antsibull-changelog lint
 
+# Regenerate CHANGELOG.rst and changelogs/changelog.yaml from the fragments (kept until 1.0.0 ships).
+changelog: venv
+	PATH="$(CURDIR)/$(BIN):$$PATH" antsibull-changelog release --version $$(sed -n 's/^version: //p' galaxy.yml) --update-existing
+
+# galaxy-importer pins its own tools, so it gets a virtualenv of its own.
+$(IMPORTER_VENV)/.installed: tests/requirements-importer.txt
+	$(PYTHON) -m venv $(IMPORTER_VENV)
+	$(IMPORTER_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/requirements-importer.txt
+	touch $@
+
+# Build, install, docs, Galaxy import, execution environment and an AWX-style run.
+ecosystem: venv $(IMPORTER_VENV)/.installed
+	GALAXY_IMPORTER_PYTHON="$(CURDIR)/$(IMPORTER_VENV)/bin/python" $(BIN)/python -m pytest -q -p no:cacheprovider tests/ecosystem
+
+matrix: collection-copy
+	set -e; for version in $(CORE_MATRIX); do \
+	  venv="$(CURDIR)/.venv-core-$$version"; \
+	  [ -x "$$venv/bin/ansible-test" ] || { $(PYTHON) -m venv "$$venv" && \
+	    "$$venv/bin/python" -m pip install --quiet --disable-pip-version-check "ansible-core==$$version.*"; }; \
+	  "$$venv/bin/python" tests/tools/install_get_pip_standin.py; \
+	  echo "== ansible-core $$version: sanity and units"; \
+	  (cd $(COLLECTION_COPY) && PATH="$$venv/bin:$$PATH" ansible-test sanity --local --python 3.11 --requirements --color no && \
+	   PATH="$$venv/bin:$$PATH" ansible-test units --local --python 3.11 --requirements --color no); \
+	done
+
 clean:
-	rm -rf build $(BUILD_ROOT) $(VENV)
+	rm -rf build $(BUILD_ROOT) $(VENV) $(IMPORTER_VENV) .venv-core-*

@@ -11,21 +11,35 @@ inject the ``MSTR_*`` variables named here.
 from __future__ import annotations
 
 import copy
+import os
 
-from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.errors import AnsibleFallbackNotFound
+
+
+def env_if_set(*names):
+    """Like env_fallback, but an empty variable counts as unset.
+
+    AWX renders the injectors of a credential for every field, so fields left
+    empty arrive as empty variables; they must not override the defaults.
+    """
+    for name in names:
+        if os.environ.get(name):
+            return os.environ[name]
+    raise AnsibleFallbackNotFound
+
 
 CONNECTION_SPEC = {
-    "base_url": {"type": "str", "fallback": (env_fallback, ["MSTR_BASE_URL"])},
-    "username": {"type": "str", "fallback": (env_fallback, ["MSTR_USERNAME"])},
-    "password": {"type": "str", "no_log": True, "fallback": (env_fallback, ["MSTR_PASSWORD"])},
+    "base_url": {"type": "str", "fallback": (env_if_set, ["MSTR_BASE_URL"])},
+    "username": {"type": "str", "fallback": (env_if_set, ["MSTR_USERNAME"])},
+    "password": {"type": "str", "no_log": True, "fallback": (env_if_set, ["MSTR_PASSWORD"])},
     "login_mode": {"type": "str", "default": "standard", "choices": ["standard", "ldap", "anonymous", "api_token"],
-                   "fallback": (env_fallback, ["MSTR_LOGIN_MODE"])},
-    "api_token": {"type": "str", "no_log": True, "fallback": (env_fallback, ["MSTR_API_TOKEN"])},
-    "validate_certs": {"type": "bool", "default": True, "fallback": (env_fallback, ["MSTR_VALIDATE_CERTS"])},
-    "ca_path": {"type": "path", "fallback": (env_fallback, ["MSTR_CA_PATH"])},
-    "timeout": {"type": "float", "default": 60, "fallback": (env_fallback, ["MSTR_TIMEOUT"])},
-    "project_id": {"type": "str", "fallback": (env_fallback, ["MSTR_PROJECT_ID"])},
-    "session": {"type": "str", "no_log": True, "fallback": (env_fallback, ["MSTR_SESSION"])},
+                   "fallback": (env_if_set, ["MSTR_LOGIN_MODE"])},
+    "api_token": {"type": "str", "no_log": True, "fallback": (env_if_set, ["MSTR_API_TOKEN"])},
+    "validate_certs": {"type": "bool", "default": True, "fallback": (env_if_set, ["MSTR_VALIDATE_CERTS"])},
+    "ca_path": {"type": "path", "fallback": (env_if_set, ["MSTR_CA_PATH"])},
+    "timeout": {"type": "float", "default": 60, "fallback": (env_if_set, ["MSTR_TIMEOUT"])},
+    "project_id": {"type": "str", "fallback": (env_if_set, ["MSTR_PROJECT_ID"])},
+    "session": {"type": "str", "no_log": True, "fallback": (env_if_set, ["MSTR_SESSION"])},
 }
 
 

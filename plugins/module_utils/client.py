@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import time
+import traceback
 import uuid
 from typing import Optional
 from urllib.parse import urlsplit
@@ -28,8 +29,10 @@ from ansible_collections.mstr.migration.plugins.module_utils.errors import (ApiE
 try:
     import requests
     from requests.exceptions import ChunkedEncodingError, ConnectTimeout, SSLError
+    REQUESTS_IMPORT_ERROR = None
 except ImportError:  # reported by the modules through missing_required_lib
     requests = None
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 LOGIN_MODES = {"standard": 1, "ldap": 16, "anonymous": 8, "api_token": 4096}
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "DELETE", "OPTIONS"))

@@ -11,7 +11,6 @@ and ``run(module, client, prepared)`` returning ``(changed, result, diff)``.
 from __future__ import annotations
 
 import os
-import traceback
 from typing import Callable, Optional
 
 from ansible.module_utils.basic import missing_required_lib
@@ -19,12 +18,6 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible_collections.mstr.migration.plugins.module_utils import client as client_module
 from ansible_collections.mstr.migration.plugins.module_utils.client import Client, decode_session, normalise_base_url
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
-
-try:
-    import requests  # noqa: F401  pylint: disable=unused-import
-    REQUESTS_IMPORT_ERROR = None
-except ImportError:
-    REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 SESSION_NEEDED = ("is required by this module: a package holder and an import live only inside the server session that "
                   "created them, so log in once with mstr.migration.mstr_session and pass session: "
@@ -54,6 +47,8 @@ def connection_settings(params: dict) -> tuple:
     ca_path = params.get("ca_path")
     if ca_path and not os.path.isfile(ca_path):
         raise ValidationError("ca_path", "%s is not a readable file; point it at a PEM CA bundle" % ca_path)
+    if ca_path and os.path.getsize(ca_path) == 0:
+        ca_path = None  # an AWX credential with no CA bundle still injects an (empty) file
     if params.get("timeout") is not None and params["timeout"] <= 0:
         raise ValidationError("timeout", "must be a positive number of seconds")
     if session is None:
@@ -80,7 +75,7 @@ def run_module(module, validate: Callable, run: Callable, session_required: bool
     unless ``keep_session`` (mstr_session returns the session instead).
     """
     if client_module.requests is None:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        module.fail_json(msg=missing_required_lib("requests"), exception=client_module.REQUESTS_IMPORT_ERROR)
     client = None
     logged_in_here = False
     outcome = None
