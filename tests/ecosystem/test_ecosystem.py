@@ -69,7 +69,7 @@ def test_tarball_holds_what_users_need_and_nothing_else(tarball):
                    "roles/export_package/meta/argument_specs.yml", "docs/awx/credential_type.yml",
                    "plugins/doc_fragments/connection.py"] + ["plugins/modules/%s.py" % m for m in MODULES]:
         assert needed in names, needed
-    unwanted = re.compile(r"(^|/)(\.venv[^/]*|build|\.ci|\.git|\.hypothesis|\.pytest_cache|__pycache__|output)(/|$)"
+    unwanted = re.compile(r"(^|/)(\.venv[^/]*|build|\.ci|\.git|\.hypothesis|\.pytest_cache|__pycache__|output|benchmarks)(/|$)"
                           r"|^Makefile$|\.pyc$|\.tar\.gz$")
     assert [name for name in names if unwanted.search(name)] == []
 
