@@ -121,7 +121,6 @@ class Client:
         self.retries = retries
         self.backoff = backoff
         self.token: Optional[str] = None
-        self.request_count = 0
 
     # ---------------------------------------------------------------- session
     def login(self, login_mode: str = "standard", username: Optional[str] = None,
@@ -179,6 +178,10 @@ class Client:
         headers.update(extra or {})
         return headers
 
+    def _pause(self, attempt: int) -> None:
+        """Exponential backoff before retry number ``attempt`` (1, 2, ...)."""
+        time.sleep(self.backoff * 2 ** (attempt - 1))
+
     @staticmethod
     def _was_sent(exc: Exception) -> bool:
         """False when the request provably never reached the server."""
@@ -196,7 +199,6 @@ class Client:
         attempt = 0
         while True:
             try:
-                self.request_count += 1
                 response = self.http.request(method, url, verify=self.verify, timeout=self.timeout, **kwargs)
             except SSLError as exc:
                 raise TransportError("TLS error talking to %s: %s. Hint: set ca_path to the CA bundle that signed the "
@@ -205,14 +207,14 @@ class Client:
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if attempt < self.retries and (retry_sent or not self._was_sent(exc)):
                     attempt += 1
-                    time.sleep(self.backoff * 2 ** (attempt - 1))
+                    self._pause(attempt)
                     continue
                 raise TransportError("%s %s: no answer from the server after %d attempt(s): %s"
                                      % (method, "/api" + path, attempt + 1, _short(exc))) from exc
             if response.status_code in TRANSIENT_STATUS and retry_sent and attempt < self.retries:
                 response.close()
                 attempt += 1
-                time.sleep(self.backoff * 2 ** (attempt - 1))
+                self._pause(attempt)
                 continue
             return response
 
@@ -237,12 +239,12 @@ class Client:
                        ticket_id=ticket, iserver_code=iserver)
 
     def request(self, method: str, path: str, project_id: Optional[str] = None, prefer_async: bool = False,
-                json_body=None, params: Optional[dict] = None, expect=None, retry_sent: Optional[bool] = None):
+                json_body=None, params: Optional[dict] = None, expect=None):
         """Send a JSON request and return the decoded body (None when empty)."""
         kwargs = {"headers": self._headers(project_id, prefer_async, None), "params": params}
         if json_body is not None:
             kwargs["json"] = json_body
-        response = self._send(method, path, retry_sent=retry_sent, **kwargs)
+        response = self._send(method, path, **kwargs)
         self._raise_for_status(response, method, "/api" + path, expect)
         if not response.content:
             return None
@@ -282,7 +284,7 @@ class Client:
                                          % (path, arrived, attempt + 1, _short(exc))) from exc
                 attempt += 1
                 sink.restart()
-                time.sleep(self.backoff * 2 ** (attempt - 1))
+                self._pause(attempt)
             finally:
                 response.close()
 
