@@ -15,6 +15,8 @@ import os
 
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 
+from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
+
 
 def env_if_set(*names):
     """Like env_fallback, but an empty variable counts as unset.
@@ -40,6 +42,25 @@ CONNECTION_SPEC = {
     "timeout": {"type": "float", "default": 60, "fallback": (env_if_set, ["MSTR_TIMEOUT"])},
     "project_id": {"type": "str", "fallback": (env_if_set, ["MSTR_PROJECT_ID"])},
     "session": {"type": "str", "no_log": True, "fallback": (env_if_set, ["MSTR_SESSION"])},
+}
+
+
+# A package definition, as mstr_package and mstr_package_export take it (documented in each).
+DEFINITION_SPEC = {
+    "type": {"type": "str", "choices": list(pkg.PACKAGE_TYPES)},
+    "settings": {"type": "dict", "options": {
+        "default_action": {"type": "str", "choices": list(pkg.ACTIONS)},
+        "acl_on_replacing_objects": {"type": "str", "choices": list(pkg.ACL_ON_REPLACING)},
+        "acl_on_new_objects": {"type": "list", "elements": "str", "choices": list(pkg.ACL_ON_NEW)},
+        "update_schema": {"type": "list", "elements": "str", "choices": list(pkg.UPDATE_SCHEMA)},
+    }},
+    "content": {"type": "list", "elements": "dict", "options": {
+        "id": {"type": "str"},
+        "name": {"type": "str"},
+        "type": {"type": "raw", "required": True},
+        "action": {"type": "str", "choices": list(pkg.ACTIONS)},
+        "include_dependents": {"type": "bool", "default": False},
+    }},
 }
 
 

@@ -26,16 +26,16 @@ def file_sha256(path: str) -> Optional[str]:
     return digest.hexdigest()
 
 
-def check_dest(dest: str) -> None:
+def check_dest(dest: str, option: str = "dest") -> None:
     if os.path.isdir(dest):
-        raise ValidationError("dest", "%s is a directory; give the path of the file to write, for example %s"
+        raise ValidationError(option, "%s is a directory; give the path of the file to write, for example %s"
                               % (dest, os.path.join(dest, "package.mmp")))
     directory = os.path.dirname(os.path.abspath(dest))
     if not os.path.isdir(directory):
-        raise ValidationError("dest", "the directory %s does not exist; create it first (ansible.builtin.file "
+        raise ValidationError(option, "the directory %s does not exist; create it first (ansible.builtin.file "
                                       "with state: directory)" % directory)
     if not os.access(directory, os.W_OK):
-        raise ValidationError("dest", "the directory %s is not writable by this user" % directory)
+        raise ValidationError(option, "the directory %s is not writable by this user" % directory)
 
 
 def check_src(src: str) -> None:
@@ -79,12 +79,13 @@ class _DigestSink:
 
 
 def download_to(client, api_path: str, dest: str, project_id: Optional[str], check_mode: bool,
-                backup: Callable[[str], str] = None) -> dict:
+                backup: Callable[[str], str] = None, compare: bool = True) -> dict:
     """Download to ``dest`` atomically; ``changed`` only when the bytes on disk change.
 
+    ``compare=False`` skips reading the old file (the caller knows it changed) and always replaces it.
     A failure leaves ``dest`` as it was and no temporary file behind.
     """
-    before = file_sha256(dest)
+    before = file_sha256(dest) if compare else None
     if check_mode:
         stats = client.download(api_path, _DigestSink(), project_id)
         return {"changed": stats["sha256"] != before, "size": stats["size"], "checksum": stats["sha256"]}

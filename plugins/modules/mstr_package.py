@@ -21,6 +21,7 @@ author:
   - mstr.migration maintainers (@mstr-migration)
 extends_documentation_fragment:
   - mstr.migration.connection
+  - mstr.migration.definition
   - mstr.migration.attributes
   - mstr.migration.attributes.CHECK_MODE_FULL
   - mstr.migration.attributes.DIFF_FULL
@@ -37,77 +38,6 @@ options:
       - Required with O(state=absent). Check mode then reads the package, which for V(project) and
         V(project_security) packages needs O(project_id).
     type: str
-  type:
-    description:
-      - The package type. V(project) packages hold project objects, V(configuration) packages hold
-        configuration objects (users, groups, security roles, database instances, ...), V(project_security)
-        packages hold users and user groups and carry their security links in the project.
-      - V(project) and V(project_security) need O(project_id); V(configuration) must not have it.
-      - Required with O(state=present).
-    type: str
-    choices: [project, configuration, project_security]
-  settings:
-    description:
-      - How the target treats the objects when the package is imported.
-    type: dict
-    suboptions:
-      default_action:
-        description:
-          - Conflict rule for objects without their own O(content[].action), and for dependents.
-          - Defaults to V(use_existing), which never overwrites an object in the target.
-        type: str
-        choices: [use_existing, replace, keep_both, use_newer, use_older, force_replace, delete]
-      acl_on_replacing_objects:
-        description:
-          - Whose access control list a replaced object keeps. Not for V(project_security) packages.
-          - Defaults to V(use_existing) for the other types.
-        type: str
-        choices: [use_existing, replace]
-      acl_on_new_objects:
-        description:
-          - Access control of objects new to the target. Defaults to V(keep_acl_as_source_object).
-        type: list
-        elements: str
-        choices: [keep_acl_as_source_object, inherit_acl_as_dest_folder]
-      update_schema:
-        description:
-          - Schema updates to run after import. Only for V(project) packages.
-        type: list
-        elements: str
-        choices: [recal_table_logical_size, recal_table_keys_fact_entry_level, update_schema_logical_info]
-  content:
-    description:
-      - The objects to put into the package. Required with O(state=present).
-    type: list
-    elements: dict
-    suboptions:
-      id:
-        description:
-          - Object id, 32 hexadecimal characters. Either O(content[].id) or O(content[].name) is required.
-        type: str
-      name:
-        description:
-          - Object name, resolved to an id by an exact search (in O(project_id) for project packages).
-            Fails when no object or more than one has this name and type.
-        type: str
-      type:
-        description:
-          - Object type, as a number (V(12)) or a name such as V(attribute), V(metric), V(report), V(filter),
-            V(fact), V(table), V(hierarchy), V(folder), V(dashboard), V(document), V(user), V(user_group),
-            V(security_role), V(security_filter), V(database_instance), V(database_login),
-            V(database_connection), V(transmitter), V(dbms), V(content_group).
-        type: raw
-        required: true
-      action:
-        description:
-          - Conflict rule for this object. Defaults to O(settings.default_action).
-        type: str
-        choices: [use_existing, replace, keep_both, use_newer, use_older, force_replace, delete]
-      include_dependents:
-        description:
-          - Also put every object this one depends on into the package.
-        type: bool
-        default: false
   wait:
     description:
       - Wait until the package is built (status READY). With V(false), returns right after the definition
@@ -236,11 +166,9 @@ package:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
-from ansible_collections.mstr.migration.plugins.module_utils.arguments import get_spec
+from ansible_collections.mstr.migration.plugins.module_utils.arguments import DEFINITION_SPEC, get_spec
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, PackageGone, ValidationError
 from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
-
-ACTIONS = list(pkg.ACTIONS)
 
 
 def validate(params):
@@ -321,20 +249,7 @@ def main():
         argument_spec=get_spec(
             state={"type": "str", "default": "present", "choices": ["present", "absent"]},
             package_id={"type": "str"},
-            type={"type": "str", "choices": list(pkg.PACKAGE_TYPES)},
-            settings={"type": "dict", "options": {
-                "default_action": {"type": "str", "choices": ACTIONS},
-                "acl_on_replacing_objects": {"type": "str", "choices": list(pkg.ACL_ON_REPLACING)},
-                "acl_on_new_objects": {"type": "list", "elements": "str", "choices": list(pkg.ACL_ON_NEW)},
-                "update_schema": {"type": "list", "elements": "str", "choices": list(pkg.UPDATE_SCHEMA)},
-            }},
-            content={"type": "list", "elements": "dict", "options": {
-                "id": {"type": "str"},
-                "name": {"type": "str"},
-                "type": {"type": "raw", "required": True},
-                "action": {"type": "str", "choices": ACTIONS},
-                "include_dependents": {"type": "bool", "default": False},
-            }},
+            **DEFINITION_SPEC,
             wait={"type": "bool", "default": True},
             wait_timeout={"type": "float", "default": 600},
         ),

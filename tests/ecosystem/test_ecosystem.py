@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from tests.emulator.process import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 
-MODULES = ["mstr_session", "mstr_package", "mstr_package_binary", "mstr_package_info", "mstr_package_import"]
+MODULES = ["mstr_session", "mstr_package", "mstr_package_binary", "mstr_package_info", "mstr_package_import",
+           "mstr_package_export"]
 ROLES = ["export_package", "import_package"]
 
 

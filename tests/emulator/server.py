@@ -120,6 +120,9 @@ class LimitedReader:
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "MSTR-Library-Emulator"
+    # Headers and body go out in two writes; with Nagle's algorithm the body then waits for the client's
+    # delayed ACK (about 40 ms) on a kept-alive connection. Library's Tomcat sets TCP_NODELAY too.
+    disable_nagle_algorithm = True
     emulator: Emulator  # set on the class by make_server
 
     def log_message(self, format, *args):  # noqa: A002 - signature of the base class

@@ -1,0 +1,134 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""A whole export in one call: create, define, wait, download, manifest, delete.
+
+One module run instead of one per step: each Ansible task costs about half a
+second of start-up, more than the server needs for most packages. The holder
+is scratch space and is deleted whatever happens; files are replaced only
+when whole.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from typing import Optional
+
+from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
+from ansible_collections.mstr.migration.plugins.module_utils import transfer
+from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
+
+MANIFEST_FORMAT = "mstr.migration/manifest-1"
+MANIFEST_OBJECT_KEYS = ("id", "name", "type", "version", "action", "explicit_included")
+
+
+def manifest_path(dest: str, manifest: Optional[str]) -> str:
+    return manifest or dest + ".json"
+
+
+def check_paths(dest: str, manifest: str) -> None:
+    transfer.check_dest(dest)
+    if os.path.abspath(manifest) == os.path.abspath(dest):
+        raise ValidationError("manifest", "is the same file as dest; leave it unset to write <dest>.json")
+    transfer.check_dest(manifest, "manifest")
+
+
+def read_manifest(path: str) -> dict:
+    """The previous manifest, or {} when there is none or it is not ours (it is then rewritten)."""
+    try:
+        with open(path, "rb") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and data.get("format") == MANIFEST_FORMAT else {}
+
+
+def file_matches(previous: dict, fingerprint: str, dest: str) -> bool:
+    """``dest`` is still the export of a package with this fingerprint (read once, only when it can match)."""
+    binary = previous.get("binary") or {}
+    if (previous.get("package") or {}).get("fingerprint") != fingerprint or not os.path.isfile(dest):
+        return False
+    if binary.get("size") != os.path.getsize(dest):
+        return False
+    return transfer.file_sha256(dest) == binary.get("sha256")
+
+
+def manifest_objects(package: dict) -> list:
+    return [{key: item.get(key) for key in MANIFEST_OBJECT_KEYS} for item in package.get("content") or []]
+
+
+def build_manifest(package_type: str, package: dict, dest: str, binary: dict, base_url: str,
+                   project_id: Optional[str]) -> dict:
+    return {
+        "format": MANIFEST_FORMAT,
+        "package": {"type": package_type, "settings": package["settings"], "fingerprint": package["fingerprint"],
+                    "objects": manifest_objects(package)},
+        "binary": {"file": os.path.basename(dest), "size": binary["size"], "sha256": binary["checksum"]},
+        "source": {"base_url": base_url, "project_id": project_id if package_type != "configuration" else None},
+        "exported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+
+
+def write_json(path: str, data: dict) -> None:
+    """Replace ``path`` only once the new text is whole on disk."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, temp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), suffix=".part", dir=directory)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(json.dumps(data, indent=2, sort_keys=True) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+
+
+def export_package(client, body: dict, project_id: Optional[str], dest: str, manifest: str, wait_timeout: float,
+                   check_mode: bool) -> tuple:
+    """Build, compare, download and clean up. Returns ``(changed, result, diff)``.
+
+    Check mode builds the package too (the holder is scratch space, deleted at
+    the end) so that it can say whether the file would change; it writes nothing.
+    """
+    package_type = body["type"]
+    header = pkg.project_header(package_type, project_id)
+    body = pkg.resolve_names(client, body, project_id)
+    package_id = pkg.create_holder(client, header)
+    failed = True
+    try:
+        pkg.define_package(client, package_id, body, header)
+        built = pkg.wait_package(client, package_id, header, wait_timeout)
+        package = pkg.package_result(built, package_type)
+        previous = read_manifest(manifest)
+        unchanged = file_matches(previous, package["fingerprint"], dest)
+        if unchanged:
+            binary = {"size": previous["binary"]["size"], "checksum": previous["binary"]["sha256"]}
+        elif check_mode:
+            binary = {"size": None, "checksum": None}  # not downloaded: the fingerprint already says it changed
+        else:
+            # The old file's checksum is not needed: a new fingerprint (or a damaged file) means a new file.
+            binary = transfer.download_to(client, "/packages/%s/binary" % package_id, dest, header, False,
+                                          compare=False)
+            write_json(manifest, build_manifest(package_type, package, dest, binary, client.base_url, project_id))
+        failed = False
+    finally:
+        try:
+            pkg.delete_package(client, package_id)
+        except MstrError:
+            if not failed:
+                raise
+            # else: the first failure is the one to report; the holder dies with the session anyway.
+    before = {"fingerprint": (previous.get("package") or {}).get("fingerprint"),
+              "objects": (previous.get("package") or {}).get("objects", [])}
+    after = {"fingerprint": package["fingerprint"], "objects": manifest_objects(package)}
+    result = {
+        "dest": dest, "manifest": manifest, "fingerprint": package["fingerprint"], "size": binary["size"],
+        "sha256": binary["checksum"], "objects": manifest_objects(package), "package": package,
+        "base_url": client.base_url, "wait_seconds": built.get("elapsed"),
+    }
+    return not unchanged, result, {"before": before, "after": after}
