@@ -14,10 +14,25 @@ ANSIBLE_TEST := cd $(COLLECTION_COPY) && PATH="$(CURDIR)/$(BIN):$$PATH" ansible-
 CORE_MATRIX ?= 2.16 2.17 2.18
 IMPORTER_VENV := .venv-importer
 
-.PHONY: changelog demo test venv test-emulator sanity units integration lint changelog-lint ecosystem matrix collection-copy clean
+.PHONY: changelog demo test venv test-emulator sanity units integration lint changelog-lint ecosystem matrix collection-copy clean \
+	benchmark benchmark-smoke
 
-test: test-emulator sanity units integration lint changelog-lint ecosystem matrix
+test: test-emulator sanity units integration lint changelog-lint ecosystem matrix benchmark-smoke
 	@echo "All test suites passed."
+
+# The benchmark of docs/benchmarks.md (about 10 minutes; not part of `make test`). It rewrites the results
+# there and the chart. The vendor SDK gets its own virtualenv; when it does not install, that way is skipped.
+SDK_VENV := .venv-sdk
+benchmark: venv
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r tests/benchmarks/requirements.txt
+	test -x $(SDK_VENV)/bin/python || $(PYTHON) -m venv $(SDK_VENV)
+	$(SDK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/benchmarks/requirements-sdk.txt \
+		|| echo "mstrio-py did not install: the benchmark skips the SDK way"
+	$(BIN)/python tests/benchmarks/run.py --write-docs --sdk-python $(SDK_VENV)/bin/python
+
+# The same, small and once (about 15 s), with checks: polling lateness and the memory of a large transfer.
+benchmark-smoke: venv
+	$(BIN)/python tests/benchmarks/run.py --smoke
 
 # A migration between two emulated Library servers, with a summary of what happened.
 demo: venv

@@ -17,6 +17,8 @@ import base64
 import hashlib
 import json
 import os
+import queue
+import threading
 import time
 import traceback
 import uuid
@@ -70,6 +72,42 @@ def decode_session(value: str) -> dict:
     return data
 
 
+class Sha256Pipe:
+    """sha256 of a stream of chunks, computed in a helper thread.
+
+    hashlib lets go of the GIL on large buffers, so the hashing of one chunk
+    overlaps the network and disk I/O of the next: on a 1 GiB package the
+    hash costs as much time as the I/O, and sequential code would add both.
+    At most ``depth`` chunks wait in between, so memory stays bounded.
+    """
+
+    def __init__(self, depth: int = 4):
+        self._digest = hashlib.sha256()
+        self._chunks: queue.Queue = queue.Queue(maxsize=depth)
+        self._thread = threading.Thread(target=self._run, name="sha256", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            chunk = self._chunks.get()
+            if chunk is None:
+                return
+            self._digest.update(chunk)
+
+    def update(self, chunk: bytes) -> None:
+        self._chunks.put(chunk)
+
+    def hexdigest(self) -> str:
+        """Wait for the chunks handed over so far; the pipe is closed afterwards."""
+        self.close()
+        return self._digest.hexdigest()
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._chunks.put(None)
+            self._thread.join()
+
+
 class _MultipartFile:
     """A multipart/form-data body with one file field, streamed from disk.
 
@@ -95,17 +133,20 @@ class _MultipartFile:
         return len(self.head) + self.size + len(self.tail)
 
     def __iter__(self):
-        digest = hashlib.sha256()
-        yield self.head
-        with open(self.path, "rb") as handle:
-            while True:
-                chunk = handle.read(CHUNK)
-                if not chunk:
-                    break
-                digest.update(chunk)
-                yield chunk
-        self.sha256 = digest.hexdigest()
-        yield self.tail
+        digest = Sha256Pipe()
+        try:
+            yield self.head
+            with open(self.path, "rb") as handle:
+                while True:
+                    chunk = handle.read(CHUNK)
+                    if not chunk:
+                        break
+                    digest.update(chunk)
+                    yield chunk
+            self.sha256 = digest.hexdigest()
+            yield self.tail
+        finally:
+            digest.close()
 
 
 class Client:
@@ -263,15 +304,15 @@ class Client:
         attempt = 0
         while True:
             received = 0
-            digest = hashlib.sha256()
+            digest = Sha256Pipe()
             response = self._send("GET", path, stream=True,
                                   headers=self._headers(project_id, False, {"Accept": "application/octet-stream"}))
             try:
                 self._raise_for_status(response, "GET", "/api" + path)
                 expected = response.headers.get("Content-Length")
                 for chunk in response.iter_content(CHUNK):
+                    digest.update(chunk)  # hashed in the helper thread while the sink writes
                     sink.write(chunk)
-                    digest.update(chunk)
                     received += len(chunk)
                 if expected is not None and int(expected) != received:
                     raise ChunkedEncodingError("received %d of %s bytes" % (received, expected))
@@ -286,6 +327,7 @@ class Client:
                 sink.restart()
                 self._pause(attempt)
             finally:
+                digest.close()
                 response.close()
 
     def upload(self, path: str, file_path: str, project_id: Optional[str] = None) -> tuple:

@@ -80,8 +80,6 @@ def write_json(path: str, data: dict) -> None:
     try:
         with os.fdopen(fd, "w") as handle:
             handle.write(json.dumps(data, indent=2, sort_keys=True) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
         os.replace(temp, path)
     finally:
         if os.path.exists(temp):

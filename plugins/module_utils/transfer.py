@@ -85,21 +85,27 @@ def download_to(client, api_path: str, dest: str, project_id: Optional[str], che
     ``compare=False`` skips reading the old file (the caller knows it changed) and always replaces it.
     A failure leaves ``dest`` as it was and no temporary file behind.
     """
-    before = file_sha256(dest) if compare else None
     if check_mode:
         stats = client.download(api_path, _DigestSink(), project_id)
-        return {"changed": stats["sha256"] != before, "size": stats["size"], "checksum": stats["sha256"]}
+        changed = not compare or _differs(dest, stats)
+        return {"changed": changed, "size": stats["size"], "checksum": stats["sha256"]}
     sink = _TempFileSink(dest)
     try:
         stats = client.download(api_path, sink, project_id)
-        sink.handle.flush()
-        os.fsync(sink.handle.fileno())
+        # Closed, not fsync'ed: like Ansible's own atomic_move; the rename below is what makes dest whole or old.
         sink.handle.close()
-        result = {"changed": stats["sha256"] != before, "size": stats["size"], "checksum": stats["sha256"]}
+        result = {"changed": not compare or _differs(dest, stats), "size": stats["size"], "checksum": stats["sha256"]}
         if result["changed"]:
-            if backup is not None and before is not None:
+            if backup is not None and os.path.isfile(dest):
                 result["backup_file"] = backup(dest)
             os.replace(sink.path, dest)
         return result
     finally:
         sink.discard()
+
+
+def _differs(path: str, stats: dict) -> bool:
+    """The file at ``path`` is not these bytes; it is read only when its size matches."""
+    if not os.path.isfile(path) or os.path.getsize(path) != stats["size"]:
+        return True
+    return file_sha256(path) != stats["sha256"]

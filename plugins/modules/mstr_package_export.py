@@ -10,7 +10,7 @@ module: mstr_package_export
 short_description: Export a MicroStrategy migration package to a .mmp file with a manifest, in one task
 version_added: 1.0.0
 description:
-  - Runs the whole export of the vendor's workflow in one task and one server session: creates a package
+  - Runs the whole export of the vendor's workflow in one task and one server session. It creates a package
     holder, sets its definition (O(type), O(settings), O(content)), waits until the server has built it,
     downloads the binary to O(dest), writes a manifest next to it and deletes the holder, whatever fails.
   - Without O(session) the module logs in with the connection options and logs out at the end.

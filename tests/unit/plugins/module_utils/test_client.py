@@ -14,7 +14,7 @@ import pytest
 
 from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
 from ansible_collections.mstr.migration.plugins.module_utils import transfer
-from ansible_collections.mstr.migration.plugins.module_utils.client import (Client, decode_session,
+from ansible_collections.mstr.migration.plugins.module_utils.client import (Client, Sha256Pipe, decode_session,
                                                                             normalise_base_url)
 from ansible_collections.mstr.migration.plugins.module_utils.errors import (ApiError, TransportError,
                                                                             ValidationError)
@@ -261,6 +261,23 @@ def test_download_of_unchanged_bytes_reports_no_change(emulator, tmp_path):
     dest.write_bytes(b"other")
     predicted = transfer.download_to(client, "/packages/%s/binary" % package_id, str(dest), None, True)
     assert predicted["changed"] and dest.read_bytes() == b"other"
+    # Same size, other bytes: the size alone must not decide.
+    dest.write_bytes(b"x" * first["size"])
+    replaced = transfer.download_to(client, "/packages/%s/binary" % package_id, str(dest), None, False)
+    assert replaced["changed"] and hashlib.sha256(dest.read_bytes()).hexdigest() == first["checksum"]
+
+
+def test_sha256_pipe_hashes_in_order_and_stops_its_thread():
+    chunks = [os.urandom(n) for n in (0, 1, 2048, 2049, 1024 * 1024, 7)] * 5
+    pipe = Sha256Pipe(depth=2)
+    for chunk in chunks:
+        pipe.update(chunk)
+    assert pipe.hexdigest() == hashlib.sha256(b"".join(chunks)).hexdigest()
+    assert not pipe._thread.is_alive()  # pylint: disable=protected-access
+    abandoned = Sha256Pipe()
+    abandoned.update(b"half a download")
+    abandoned.close()
+    assert not abandoned._thread.is_alive()  # pylint: disable=protected-access
 
 
 @pytest.fixture(scope="module")
