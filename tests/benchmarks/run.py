@@ -42,8 +42,9 @@ from tests.emulator.process import EmulatorProcess  # noqa: E402  pylint: disabl
 
 ROLE, URI, CURL, SDK = ("role (mstr.migration.export_package)", "uri playbook (ansible.builtin.uri)", "curl script",
                         "vendor SDK (mstrio-py)")
-COLLECTION, WHOLE, SDK_WHOLE = ("collection (mstr_package_binary)", "requests, whole body (.content)",
-                                 "vendor SDK (mstrio-py, whole body)")
+COLLECTION = "collection (mstr_package_binary)"
+WHOLE = "requests, whole body (.content)"
+SDK_WHOLE = "vendor SDK (mstrio-py, whole body)"
 ONCE = (WHOLE, SDK_WHOLE)  # slow or gigabytes: one run shows their memory
 
 
@@ -278,8 +279,8 @@ def report(bench: Bench) -> str:
         if curl_large:
             ratios = [percent(statistics.median(values) / statistics.median(rate(r, step) for r in curl_large))
                       for values, step in ((down, "download_s"), (up, "upload_s"))]
-        lines.append("| %s | %s | %s | %.0f | %s | %s |" % (name, spread(down), spread(up),
-                                                             max(r["rss_mib"] for r in runs), *ratios))
+        peak = max(r["rss_mib"] for r in runs)
+        lines.append("| %s | %s | %s | %.0f | %s | %s |" % (name, spread(down), spread(up), peak, *ratios))
     collection_rss = max(r["rss_mib"] for r in large[COLLECTION])
     lines += ["", "- peak RSS of the ansible-playbook run: **%.0f MiB** (target under %d MiB: %s)"
               % (collection_rss, MEMORY_LIMIT_MIB, "met" if collection_rss < MEMORY_LIMIT_MIB else "not met")]
@@ -324,8 +325,8 @@ def chart(bench: Bench, path: Path) -> bool:
     names = list(large)
     rows = range(len(names))
     for offset, step, label, color in ((-0.2, "download_s", "download", BLUE), (0.2, "upload_s", "upload", GREY)):
-        middle.barh([r + offset for r in rows], [statistics.median(r["size"] / 1048576.0 / r[step] for r in large[n])
-                                                  for n in names], height=0.4, label=label, color=color)
+        rates = [statistics.median(r["size"] / 1048576.0 / r[step] for r in large[n]) for n in names]
+        middle.barh([r + offset for r in rows], rates, height=0.4, label=label, color=color)
     middle.set_yticks(list(rows), [n.replace(" (", "\n(") for n in names])
     middle.invert_yaxis()
     middle.set_xlabel("MiB/s (median); higher is better")
@@ -352,6 +353,17 @@ def write_docs(table: str, with_chart: bool) -> None:
     tail = rest.split(END, 1)[1]
     image = "![Export wall time and large-package memory](benchmarks.png)\n\n" if with_chart else ""
     DOC.write_text(head + START + "\n" + image + table + END + tail)
+
+
+def raw_results(bench: Bench) -> dict:
+    """Every run of every part, without the captured output."""
+    raw = {}
+    for part, value in bench.results.items():
+        if isinstance(value, dict):
+            value = {str(key): [{k: v for k, v in run.items() if k != "output"} for run in runs]
+                     for key, runs in value.items()}
+        raw[part] = value
+    return raw
 
 
 def smoke_checks(bench: Bench) -> None:
@@ -394,9 +406,7 @@ def main(argv=None) -> int:
         print(table)
         if args.write_docs:
             write_docs(table, with_chart)
-            RAW.write_text(json.dumps({part: ({str(k): [{f: v for f, v in r.items() if f != "output"} for r in runs]
-                                                for k, runs in value.items()} if isinstance(value, dict) else value)
-                                       for part, value in bench.results.items()}, indent=1, sort_keys=True) + "\n")
+            RAW.write_text(json.dumps(raw_results(bench), indent=1, sort_keys=True) + "\n")
         if args.smoke:
             smoke_checks(bench)
     except Failed as exc:
