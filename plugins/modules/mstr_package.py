@@ -51,8 +51,8 @@ options:
     default: 600
 notes:
   - A package holder lives in the server session that created it and the server allows one per session.
-    Pass the same O(session) to every task and delete the holder when done (the roles do it in an
-    C(always) section).
+    Pass the same O(session) to every task and delete the holder when done, in an C(always) section (or let
+    M(mstr.migration.mstr_package_export) run a whole export in one task).
   - The reported RV(package.status) is upper case whatever the server prints (V(READY) or V(ready)).
 seealso:
   - module: mstr.migration.mstr_session
