@@ -7,7 +7,7 @@ of an export, how soon a ready package is seen, download and upload of a large
 package, and 20 exports in parallel.
 
     make benchmark            # all of it; rewrites the results part of docs/benchmarks.md and the chart
-    make benchmark-smoke      # about 10 s, part of `make test`: small sizes, one run, checks instead of docs
+    make benchmark-smoke      # about 10 s, part of `make test`: export and a 64 MiB transfer once, with checks
 
 Peak memory is the largest resident set of any process of the way's process
 tree (``wait4``), for ansible-playbook that includes every module it started.
@@ -50,6 +50,16 @@ ONCE = (WHOLE, SDK_WHOLE)  # slow or gigabytes: one run shows their memory
 
 class Failed(Exception):
     pass
+
+
+def timings_in(output: str) -> dict:
+    """The transfer timings a way printed: a JSON line, or a oneline-callback result with "timings"."""
+    for line in reversed(output.strip().splitlines()):
+        text = line.split(" => ", 1)[-1]
+        if text.startswith("{") and '"download_s"' in text:
+            data = json.loads(text)
+            return {key: float(value) for key, value in data.get("timings", data).items()}
+    raise Failed("no timings in the output:\n" + output[-2000:])
 
 
 def measure(command: list, env: dict) -> dict:
@@ -153,8 +163,7 @@ class Bench:
         try:
             base = server.base_url
             ways = {COLLECTION: lambda n: self.playbook(HERE / "transfer.yml", "-e", "base_url=" + base,
-                                                        "-e", "dest=%s/big-%d.mmp" % (self.work, n),
-                                                        "-e", "timings=%s/big-%d.json" % (self.work, n))}
+                                                        "-e", "dest=%s/big-%d.mmp" % (self.work, n))}
             if self.has_curl:
                 ways[CURL] = lambda n: ["bash", HERE / "curl_transfer.sh", base, "%s/big-%d.mmp" % (self.work, n)]
             if not args.smoke:
@@ -168,14 +177,9 @@ class Bench:
                     if name in ONCE and number > 0:
                         continue
                     server.reset()
-                    run = measure(command(number), self.env)
-                    timings_file = self.work / ("big-%d.json" % number)
-                    if timings_file.exists():
-                        timings = json.loads(timings_file.read_text())
-                        timings_file.unlink()
-                    else:
-                        timings = json.loads(run["output"].strip().splitlines()[-1])
-                    run.update(timings)
+                    # The oneline callback prints each task result as one line of JSON (transfer.yml's timings).
+                    run = measure(command(number), dict(self.env, ANSIBLE_STDOUT_CALLBACK="oneline"))
+                    run.update(timings_in(run["output"]))
                     run.update(leftovers(server))
                     (self.work / ("big-%d.mmp" % number)).unlink()
                     if run["size"] < args.big_mb * 1024 * 1024:
@@ -254,13 +258,14 @@ def report(bench: Bench) -> str:
                        % (role - curl, "met" if role - curl <= 1.5 else "not met"))
     lines += [""] + ["- " + t for t in targets]
 
-    lines += ["", "### Polling: how soon mstr_package_export sees a package ready", "",
-              "| processing s | seen after s | late by ms | allowed (100 ms + 10 %) | |", "|---|---|---|---|---|"]
-    for row in results["polling"]:
-        lines.append("| %.1f | %.3f | %.0f | %.0f ms | %s |" % (
-            row["processing"], row["seen"], 1000 * (row["seen"] - row["processing"]),
-            1000 * (row["allowed"] - row["processing"]), "met" if row["seen"] <= row["allowed"] else "not met"))
-    lines += ["", "The uri playbook polls with `delay: 1`, so it is late by up to a whole second."]
+    if "polling" in results:
+        lines += ["", "### Polling: how soon mstr_package_export sees a package ready", "",
+                  "| processing s | seen after s | late by ms | allowed (100 ms + 10 %) | |", "|---|---|---|---|---|"]
+        for row in results["polling"]:
+            lines.append("| %.1f | %.3f | %.0f | %.0f ms | %s |" % (
+                row["processing"], row["seen"], 1000 * (row["seen"] - row["processing"]),
+                1000 * (row["allowed"] - row["processing"]), "met" if row["seen"] <= row["allowed"] else "not met"))
+        lines += ["", "The uri playbook polls with `delay: 1`, so it is late by up to a whole second."]
 
     large = results["large"]
     curl_large = large.get(CURL)
@@ -368,9 +373,6 @@ def raw_results(bench: Bench) -> dict:
 
 def smoke_checks(bench: Bench) -> None:
     """What the smoke run in `make test` insists on (timings are too noisy to assert)."""
-    for row in bench.results["polling"]:
-        if row["seen"] > row["allowed"]:
-            raise Failed("the module saw a %.1f s package after %.3f s" % (row["processing"], row["seen"]))
     rss = max(r["rss_mib"] for r in bench.results["large"][COLLECTION])
     if rss >= MEMORY_LIMIT_MIB:
         raise Failed("a process of the transfer playbook peaked at %.0f MiB" % rss)
@@ -389,15 +391,16 @@ def main(argv=None) -> int:
                         help="a Python with mstrio-py installed (make benchmark makes .venv-sdk)")
     parser.add_argument("--write-docs", action="store_true",
                         help="rewrite the results in docs/benchmarks.md, the chart and docs/benchmarks.json")
-    parser.add_argument("--smoke", action="store_true", help="about 10 s: one small run of each part, with checks")
+    parser.add_argument("--smoke", action="store_true", help="about 10 s: one export and one 64 MiB transfer, with checks")
     args = parser.parse_args(argv)
     if args.smoke:
-        args.runs, args.processing_seconds, args.poll_seconds = 1, 0.3, [0.3]
+        args.runs, args.processing_seconds = 1, 0.3
         args.big_mb, args.big_runs, args.parallel_runs = 64, 1, 0
     bench = Bench(args)
     try:
         bench.export()
-        bench.polling()
+        if not args.smoke:  # the mstr_package_export integration target pins it
+            bench.polling()
         bench.large()
         if args.parallel_runs:
             bench.parallel()
