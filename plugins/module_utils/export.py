@@ -74,7 +74,7 @@ def build_manifest(package_type: str, package: dict, dest: str, binary: dict, ba
 
 
 def write_json(path: str, data: dict) -> None:
-    """Replace ``path`` only once the new text is whole on disk."""
+    """Replace ``path`` only once the new text is written whole (a temporary file renamed over it)."""
     directory = os.path.dirname(os.path.abspath(path))
     fd, temp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), suffix=".part", dir=directory)
     try:

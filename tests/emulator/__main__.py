@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import ssl
 import sys
+import threading
+import time
 
 from .server import BASE, make_server
 from .state import Emulator
@@ -30,7 +33,18 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--tls-cert", help="PEM certificate (chain) to serve HTTPS")
     parser.add_argument("--tls-key", help="PEM private key of --tls-cert")
     parser.add_argument("--faults", default="{}", help='JSON faults at start-up, e.g. \'{"latency_ms": 50}\'')
+    parser.add_argument("--parent-pid", type=int,
+                        help="stop once this process is no longer the parent (its tests were killed midway)")
     return parser.parse_args(argv)
+
+
+def stop_with_parent(server, parent: int) -> None:
+    """Stop ``server`` when ``parent`` is gone: an orphan is re-parented, so its parent id changes."""
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        server.shutdown()
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def main(argv=None) -> int:
@@ -52,6 +66,8 @@ def main(argv=None) -> int:
     scheme = "https" if context else "http"
     host, port = server.server_address[:2]
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if args.parent_pid:
+        stop_with_parent(server, args.parent_pid)
     print("emulator listening on %s://%s:%d%s" % (scheme, host, port, BASE), flush=True)
     try:
         server.serve_forever(poll_interval=0.2)

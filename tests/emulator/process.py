@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -17,7 +18,7 @@ class EmulatorProcess:
         # stderr goes to a file: a pipe nobody reads could fill up and stall the server.
         self.stderr = tempfile.TemporaryFile(mode="w+")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.emulator", "--port", "0", *args],
+            [sys.executable, "-m", "tests.emulator", "--port", "0", "--parent-pid", str(os.getpid()), *args],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=self.stderr, text=True)
         line = self.proc.stdout.readline().strip()
         if not line.startswith("emulator listening on "):

@@ -41,7 +41,7 @@ start_server() {
 start_emulator() {
     local name="$1"
     shift
-    start_server "$name" "emulator listening on" "$EMULATOR_PYTHON" -m tests.emulator --port 0 "$@"
+    start_server "$name" "emulator listening on" "$EMULATOR_PYTHON" -m tests.emulator --port 0 --parent-pid $$ "$@"
 }
 
 start_proxy() {

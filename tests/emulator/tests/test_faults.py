@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import concurrent.futures
 import hashlib
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -13,6 +17,8 @@ from conftest import TUTORIAL, Api, project_body
 from test_auth import assert_vendor_error
 from test_imports import export, run_import
 from test_packages import ready_package
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_latency_is_added_to_api_requests(emu, api):
@@ -180,3 +186,25 @@ def test_sessions_expire_after_n_requests(emu, api):
     assert api.call("GET", "/api/sessions").status_code == 200
     assert_vendor_error(api.call("GET", "/api/sessions"), 401, "ERR009")
     assert emu.state()["sessions"] == []
+
+
+def running(pid: int) -> bool:
+    try:
+        with open("/proc/%d/stat" % pid) as stat:
+            return stat.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_exit_with_parent_stops_an_orphaned_emulator(tmp_path):
+    # A shell starts the emulator and ends at once, as a test run killed midway would.
+    pid_file = tmp_path / "pid"
+    subprocess.run(["bash", "-c", '"$0" -m tests.emulator --port 0 --parent-pid $$ >/dev/null 2>&1 & echo $! > "$1"',
+                    sys.executable, str(pid_file)], cwd=ROOT, check=True)
+    pid = int(pid_file.read_text())
+    deadline = time.monotonic() + 10
+    while running(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if running(pid):
+        os.kill(pid, 9)
+        pytest.fail("the orphaned emulator kept running")
