@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from typing import Optional
 
@@ -48,25 +47,23 @@ def read_manifest(path: str) -> dict:
 
 
 def file_matches(previous: dict, fingerprint: str, dest: str) -> bool:
-    """``dest`` is still the export of a package with this fingerprint (read once, only when it can match)."""
+    """``dest`` is still the export of a package with this fingerprint (read only when it can match)."""
     binary = previous.get("binary") or {}
-    if (previous.get("package") or {}).get("fingerprint") != fingerprint or not os.path.isfile(dest):
+    if (previous.get("package") or {}).get("fingerprint") != fingerprint:
         return False
-    if binary.get("size") != os.path.getsize(dest):
-        return False
-    return transfer.file_sha256(dest) == binary.get("sha256")
+    return not transfer.file_differs(dest, binary.get("size"), binary.get("sha256"))
 
 
 def manifest_objects(package: dict) -> list:
     return [{key: item.get(key) for key in MANIFEST_OBJECT_KEYS} for item in package.get("content") or []]
 
 
-def build_manifest(package_type: str, package: dict, dest: str, binary: dict, base_url: str,
+def build_manifest(package_type: str, package: dict, objects: list, dest: str, binary: dict, base_url: str,
                    project_id: Optional[str]) -> dict:
     return {
         "format": MANIFEST_FORMAT,
         "package": {"type": package_type, "settings": package["settings"], "fingerprint": package["fingerprint"],
-                    "objects": manifest_objects(package)},
+                    "objects": objects},
         "binary": {"file": os.path.basename(dest), "size": binary["size"], "sha256": binary["checksum"]},
         "source": {"base_url": base_url, "project_id": project_id if package_type != "configuration" else None},
         "exported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -74,16 +71,7 @@ def build_manifest(package_type: str, package: dict, dest: str, binary: dict, ba
 
 
 def write_json(path: str, data: dict) -> None:
-    """Replace ``path`` only once the new text is written whole (a temporary file renamed over it)."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, temp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), suffix=".part", dir=directory)
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(json.dumps(data, indent=2, sort_keys=True) + "\n")
-        os.replace(temp, path)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+    transfer.write_file(path, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode())
 
 
 def export_package(client, body: dict, project_id: Optional[str], dest: str, manifest: str, wait_timeout: float,
@@ -102,6 +90,7 @@ def export_package(client, body: dict, project_id: Optional[str], dest: str, man
         pkg.define_package(client, package_id, body, header)
         built = pkg.wait_package(client, package_id, header, wait_timeout)
         package = pkg.package_result(built, package_type)
+        objects = manifest_objects(package)
         previous = read_manifest(manifest)
         unchanged = file_matches(previous, package["fingerprint"], dest)
         if unchanged:
@@ -112,7 +101,8 @@ def export_package(client, body: dict, project_id: Optional[str], dest: str, man
             # The old file's checksum is not needed: a new fingerprint (or a damaged file) means a new file.
             binary = transfer.download_to(client, "/packages/%s/binary" % package_id, dest, header, False,
                                           compare=False)
-            write_json(manifest, build_manifest(package_type, package, dest, binary, client.base_url, project_id))
+            write_json(manifest, build_manifest(package_type, package, objects, dest, binary, client.base_url,
+                                                project_id))
         failed = False
     finally:
         try:
@@ -123,10 +113,10 @@ def export_package(client, body: dict, project_id: Optional[str], dest: str, man
             # else: the first failure is the one to report; the holder dies with the session anyway.
     before = {"fingerprint": (previous.get("package") or {}).get("fingerprint"),
               "objects": (previous.get("package") or {}).get("objects", [])}
-    after = {"fingerprint": package["fingerprint"], "objects": manifest_objects(package)}
+    after = {"fingerprint": package["fingerprint"], "objects": objects}
     result = {
         "dest": dest, "manifest": manifest, "fingerprint": package["fingerprint"], "size": binary["size"],
-        "sha256": binary["checksum"], "objects": manifest_objects(package), "package": package,
+        "sha256": binary["checksum"], "objects": objects, "package": package,
         "base_url": client.base_url, "wait_seconds": built.get("elapsed"),
     }
     return not unchanged, result, {"before": before, "after": after}

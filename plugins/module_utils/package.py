@@ -55,21 +55,21 @@ def _mapping(value, what: str) -> dict:
     return value
 
 
-def _objects(value, what: str) -> list:
+def _list_of(value, kind: type, kind_name: str, what: str) -> list:
     if value is None:
         return []
-    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        raise ResponseError("unexpected answer from the server: %s is not a list of JSON objects" % what)
+    if not isinstance(value, list) or not all(isinstance(item, kind) for item in value):
+        raise ResponseError("unexpected answer from the server: %s is not a list of %s" % (what, kind_name))
     return value
+
+
+def _objects(value, what: str) -> list:
+    return _list_of(value, dict, "JSON objects", what)
 
 
 def _strings(value, what: str) -> list:
     """A list of strings (settings lists), or a clear error."""
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ResponseError("unexpected answer from the server: %s is not a list of strings" % what)
-    return value
+    return _list_of(value, str, "strings", what)
 
 
 # ------------------------------------------------------------------ statuses

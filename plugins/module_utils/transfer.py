@@ -87,14 +87,15 @@ def download_to(client, api_path: str, dest: str, project_id: Optional[str], che
     """
     if check_mode:
         stats = client.download(api_path, _DigestSink(), project_id)
-        changed = not compare or _differs(dest, stats)
+        changed = not compare or file_differs(dest, stats["size"], stats["sha256"])
         return {"changed": changed, "size": stats["size"], "checksum": stats["sha256"]}
     sink = _TempFileSink(dest)
     try:
         stats = client.download(api_path, sink, project_id)
         # Closed, not fsync'ed: like Ansible's own atomic_move; the rename below is what makes dest whole or old.
         sink.handle.close()
-        result = {"changed": not compare or _differs(dest, stats), "size": stats["size"], "checksum": stats["sha256"]}
+        changed = not compare or file_differs(dest, stats["size"], stats["sha256"])
+        result = {"changed": changed, "size": stats["size"], "checksum": stats["sha256"]}
         if result["changed"]:
             if backup is not None and os.path.isfile(dest):
                 result["backup_file"] = backup(dest)
@@ -104,8 +105,19 @@ def download_to(client, api_path: str, dest: str, project_id: Optional[str], che
         sink.discard()
 
 
-def _differs(path: str, stats: dict) -> bool:
-    """The file at ``path`` is not these bytes; it is read only when its size matches."""
-    if not os.path.isfile(path) or os.path.getsize(path) != stats["size"]:
+def file_differs(path: str, size, sha256) -> bool:
+    """The file at ``path`` is not the bytes of this size and sha256; it is read only when the size matches."""
+    if not os.path.isfile(path) or os.path.getsize(path) != size:
         return True
-    return file_sha256(path) != stats["sha256"]
+    return file_sha256(path) != sha256
+
+
+def write_file(path: str, data: bytes) -> None:
+    """Replace ``path`` whole or not at all, as downloads do: a new file next to it, renamed over it."""
+    sink = _TempFileSink(path)
+    try:
+        sink.write(data)
+        sink.handle.close()
+        os.replace(sink.path, path)
+    finally:
+        sink.discard()
