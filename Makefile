@@ -14,10 +14,10 @@ ANSIBLE_TEST := cd $(COLLECTION_COPY) && PATH="$(CURDIR)/$(BIN):$$PATH" ansible-
 CORE_MATRIX ?= 2.16 2.17 2.18
 IMPORTER_VENV := .venv-importer
 
-.PHONY: changelog demo test venv test-emulator sanity units integration lint changelog-lint ecosystem matrix collection-copy clean \
-	benchmark benchmark-smoke
+.PHONY: changelog demo test venv test-emulator sanity units integration conformance lint changelog-lint ecosystem matrix \
+	collection-copy clean benchmark benchmark-smoke
 
-test: test-emulator sanity units integration lint changelog-lint ecosystem matrix benchmark-smoke
+test: test-emulator sanity units integration conformance lint changelog-lint ecosystem matrix benchmark-smoke
 	@echo "All test suites passed."
 
 # The benchmark of docs/benchmarks.md (about 10 minutes; not part of `make test`). It rewrites the results
@@ -65,6 +65,12 @@ units: venv collection-copy
 # Each target's runme.sh starts the emulators it needs and stops them on exit.
 integration: venv collection-copy
 	$(ANSIBLE_TEST) integration --local --python 3.11 --color no
+
+# After the integration targets: every request the collection sent to an emulator, checked against the vendor
+# pages' table (tests/emulator/conformance.py). Before anything that copies the collection again, which clears the logs.
+conformance: integration
+	MSTR_CONFORMANCE_DIR="$(COLLECTION_COPY)/tests/output/conformance" $(BIN)/python -m pytest -q -p no:cacheprovider \
+		tests/conformance
 
 # The copy is where ansible-lint resolves the collection's own modules (mstr.migration.*).
 lint: venv collection-copy

@@ -40,20 +40,21 @@ options:
   validate_certs:
     description:
       - Verify the server's TLS certificate. Set to V(false) only for tests.
-      - If not set, the value of the E(MSTR_VALIDATE_CERTS) environment variable is used.
+      - If not set, the value of the E(MSTR_VALIDATE_CERTS) environment variable is used; without it, the value
+        the O(session) was opened with; without a session, V(true).
     type: bool
-    default: true
   ca_path:
     description:
       - PEM file with the certificate authorities to trust, for servers whose certificate a private CA signed.
-      - If not set, the value of the E(MSTR_CA_PATH) environment variable is used.
+      - If not set, the value of the E(MSTR_CA_PATH) environment variable is used; without it, the file the
+        O(session) was opened with (the session keeps the path, not the file's content).
     type: path
   timeout:
     description:
       - Seconds to wait for each HTTP request (not for a whole package or import; see O(ignore:wait_timeout)).
-      - If not set, the value of the E(MSTR_TIMEOUT) environment variable is used.
+      - If not set, the value of the E(MSTR_TIMEOUT) environment variable is used; without it, the value the
+        O(session) was opened with; without a session, V(60).
     type: float
-    default: 60
   project_id:
     description:
       - Id of the project (32 hexadecimal characters), sent as the C(X-MSTR-ProjectID) header.
@@ -67,6 +68,8 @@ options:
         themselves.
       - A package holder and an import live only inside the session that created them, so every task of
         an export or import sequence must pass the same O(session).
+      - The session also carries how the server was reached at login (O(validate_certs), O(ca_path) and
+        O(timeout)); a task that sets one of these options itself uses its own value.
       - If not set, the value of the E(MSTR_SESSION) environment variable is used.
     type: str
 notes:

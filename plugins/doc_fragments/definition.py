@@ -68,7 +68,7 @@ options:
           - Object type, as a number (V(12)) or a name such as V(attribute), V(metric), V(report), V(filter),
             V(fact), V(table), V(hierarchy), V(folder), V(dashboard), V(document), V(user), V(user_group),
             V(security_role), V(security_filter), V(database_instance), V(database_login),
-            V(database_connection), V(transmitter), V(dbms), V(content_group).
+            V(database_connection), V(transmitter), V(dbms), V(schedule), V(content_group).
         type: raw
         required: true
       action:

@@ -37,9 +37,10 @@ CONNECTION_SPEC = {
     "login_mode": {"type": "str", "default": "standard", "choices": ["standard", "ldap", "anonymous", "api_token"],
                    "fallback": (env_if_set, ["MSTR_LOGIN_MODE"])},
     "api_token": {"type": "str", "no_log": True, "fallback": (env_if_set, ["MSTR_API_TOKEN"])},
-    "validate_certs": {"type": "bool", "default": True, "fallback": (env_if_set, ["MSTR_VALIDATE_CERTS"])},
+    # No defaults here: unset means "as the session was opened" (runner.connection_settings), else true and 60.
+    "validate_certs": {"type": "bool", "fallback": (env_if_set, ["MSTR_VALIDATE_CERTS"])},
     "ca_path": {"type": "path", "fallback": (env_if_set, ["MSTR_CA_PATH"])},
-    "timeout": {"type": "float", "default": 60, "fallback": (env_if_set, ["MSTR_TIMEOUT"])},
+    "timeout": {"type": "float", "fallback": (env_if_set, ["MSTR_TIMEOUT"])},
     "project_id": {"type": "str", "fallback": (env_if_set, ["MSTR_PROJECT_ID"])},
     "session": {"type": "str", "no_log": True, "fallback": (env_if_set, ["MSTR_SESSION"])},
 }

@@ -41,6 +41,8 @@ IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "DELETE", "OPTIONS"))
 TRANSIENT_STATUS = frozenset((502, 503, 504))
 CHUNK = 1024 * 1024
 SESSION_PREFIX = "mstr-session-v1:"
+# Sent as the User-Agent, so that a server's access log (and the emulator's conformance log) can tell our calls.
+COLLECTION_VERSION = "1.0.0"
 
 
 def normalise_base_url(value: str) -> str:
@@ -66,6 +68,12 @@ def decode_session(value: str) -> dict:
         if not isinstance(data["token"], str) or not isinstance(data["cookies"], list):
             raise ValueError("malformed")
         data["base_url"] = normalise_base_url(data["base_url"])
+        # How the server was reached at login (sessions made before these keys existed have none).
+        if not isinstance(data.setdefault("validate_certs", None), (bool, type(None))) \
+                or not isinstance(data.setdefault("ca_path", None), (str, type(None))) \
+                or isinstance(data.setdefault("timeout", None), bool) \
+                or not isinstance(data["timeout"], (int, float, type(None))):
+            raise ValueError("malformed connection settings")
     except (ValueError, KeyError, TypeError) as exc:
         raise ValidationError("session", "the value is damaged (%s); pass the registered result of "
                                          "mstr.migration.mstr_session unchanged" % exc) from exc
@@ -156,6 +164,10 @@ class Client:
             raise TransportError("the Python library 'requests' is required")
         self.base_url = normalise_base_url(base_url)
         self.http = requests.Session()
+        self.http.headers["User-Agent"] = "mstr.migration/%s %s" % (
+            COLLECTION_VERSION, requests.utils.default_user_agent())
+        self.validate_certs = validate_certs
+        self.ca_path = ca_path
         # verify is passed per request: REQUESTS_CA_BUNDLE would otherwise override Session.verify.
         self.verify = (ca_path or True) if validate_certs else False
         self.timeout = timeout
@@ -194,8 +206,20 @@ class Client:
         return [value for value in [self.token] + [c["value"] for c in self.cookies()] if value]
 
     def session_value(self) -> str:
-        data = {"base_url": self.base_url, "token": self.token, "cookies": self.cookies()}
+        """The session for later tasks: where the server is, how it was trusted, and the credentials of this login."""
+        data = {"base_url": self.base_url, "token": self.token, "cookies": self.cookies(),
+                "validate_certs": self.validate_certs, "ca_path": self.ca_path, "timeout": self.timeout}
         return SESSION_PREFIX + base64.urlsafe_b64encode(json.dumps(data, sort_keys=True).encode()).decode()
+
+    def fork(self) -> "Client":
+        """A client of the same session on a connection of its own, for requests made from another thread."""
+        other = Client(self.base_url, self.validate_certs, self.ca_path, self.timeout, self.retries, self.backoff)
+        other.token = self.token
+        other.http.cookies.update(self.http.cookies)
+        return other
+
+    def close(self) -> None:
+        self.http.close()
 
     def logout(self) -> bool:
         """End the session; False when it had already ended."""
@@ -231,11 +255,13 @@ class Client:
         text = repr(exc)
         return not any(mark in text for mark in ("NewConnectionError", "Connection refused", "NameResolutionError"))
 
-    def _send(self, method: str, path: str, retry_sent: Optional[bool] = None, **kwargs):
+    def _send(self, method: str, path: str, retry_sent: Optional[bool] = None, retries: Optional[int] = None,
+              **kwargs):
         """Send with retries: transient answers and lost connections are retried
         only for idempotent methods, unsent requests always."""
         if retry_sent is None:
             retry_sent = method in IDEMPOTENT_METHODS
+        retries = self.retries if retries is None else retries
         url = self.base_url + "/api" + path
         attempt = 0
         while True:
@@ -246,13 +272,13 @@ class Client:
                                      "server certificate (validate_certs=false only for tests)"
                                      % (self.base_url, _short(exc))) from exc
             except (requests.ConnectionError, requests.Timeout) as exc:
-                if attempt < self.retries and (retry_sent or not self._was_sent(exc)):
+                if attempt < retries and (retry_sent or not self._was_sent(exc)):
                     attempt += 1
                     self._pause(attempt)
                     continue
                 raise TransportError("%s %s: no answer from the server after %d attempt(s): %s"
                                      % (method, "/api" + path, attempt + 1, _short(exc))) from exc
-            if response.status_code in TRANSIENT_STATUS and retry_sent and attempt < self.retries:
+            if response.status_code in TRANSIENT_STATUS and retry_sent and attempt < retries:
                 response.close()
                 attempt += 1
                 self._pause(attempt)
@@ -280,12 +306,12 @@ class Client:
                        ticket_id=ticket, iserver_code=iserver)
 
     def request(self, method: str, path: str, project_id: Optional[str] = None, prefer_async: bool = False,
-                json_body=None, params: Optional[dict] = None, expect=None):
+                json_body=None, params: Optional[dict] = None, expect=None, retries: Optional[int] = None):
         """Send a JSON request and return the decoded body (None when empty)."""
         kwargs = {"headers": self._headers(project_id, prefer_async, None), "params": params}
         if json_body is not None:
             kwargs["json"] = json_body
-        response = self._send(method, path, **kwargs)
+        response = self._send(method, path, retries=retries, **kwargs)
         self._raise_for_status(response, method, "/api" + path, expect)
         if not response.content:
             return None

@@ -20,6 +20,10 @@ CODE_HINTS = {
     "ERR0017": "the user lacks a permission on an object",
 }
 
+# The server names the header; the user knows the option.
+PROJECT_HINT = ("set project_id to the project of the package or import (every call of a project or project security "
+                "package sends it, deletion and undo download included), or leave it out for a configuration package")
+
 
 class MstrError(Exception):
     """Base error. ``details`` are extra keys for the module result."""
@@ -61,6 +65,8 @@ class ApiError(MstrError):
         if ticket_id:
             text += " (ticket %s)" % ticket_id
         hint = CODE_HINTS.get(code or "")
+        if "X-MSTR-ProjectID" in (server_message or ""):
+            hint = PROJECT_HINT
         if hint:
             text += ". Hint: %s" % hint
         super().__init__(text, http_status=status, error_code=code, ticket_id=ticket_id,

@@ -19,10 +19,12 @@ from typing import Optional
 
 from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
 from ansible_collections.mstr.migration.plugins.module_utils import transfer
+from ansible_collections.mstr.migration.plugins.module_utils.api import PackageApi
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
 
 MANIFEST_FORMAT = "mstr.migration/manifest-1"
-MANIFEST_OBJECT_KEYS = ("id", "name", "type", "version", "action", "explicit_included")
+# date_modified and level let an import plan from the manifest (importer.py) before anything is uploaded.
+MANIFEST_OBJECT_KEYS = ("id", "name", "type", "version", "action", "explicit_included", "date_modified", "level")
 
 
 def manifest_path(dest: str, manifest: Optional[str]) -> str:
@@ -64,7 +66,7 @@ def build_manifest(package_type: str, package: dict, objects: list, dest: str, b
         "format": MANIFEST_FORMAT,
         "package": {"type": package_type, "settings": package["settings"], "fingerprint": package["fingerprint"],
                     "objects": objects},
-        "binary": {"file": os.path.basename(dest), "size": binary["size"], "sha256": binary["checksum"]},
+        "binary": {"file": os.path.basename(dest), "size": binary["size"], "sha256": binary["sha256"]},
         "source": {"base_url": base_url, "project_id": project_id if package_type != "configuration" else None},
         "exported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
@@ -82,31 +84,30 @@ def export_package(client, body: dict, project_id: Optional[str], dest: str, man
     the end) so that it can say whether the file would change; it writes nothing.
     """
     package_type = body["type"]
-    header = pkg.project_header(package_type, project_id)
-    body = pkg.resolve_names(client, body, project_id)
-    package_id = pkg.create_holder(client, header)
+    api = PackageApi(client, project_id, package_type)
+    body = pkg.resolve_names(api, body)
+    package_id = api.create_holder()
     failed = True
     try:
-        pkg.define_package(client, package_id, body, header)
-        built = pkg.wait_package(client, package_id, header, wait_timeout)
+        api.define(package_id, body)
+        built = api.wait_ready(package_id, wait_timeout)
         package = pkg.package_result(built, package_type)
         objects = manifest_objects(package)
         previous = read_manifest(manifest)
         unchanged = file_matches(previous, package["fingerprint"], dest)
         if unchanged:
-            binary = {"size": previous["binary"]["size"], "checksum": previous["binary"]["sha256"]}
+            binary = {"size": previous["binary"]["size"], "sha256": previous["binary"]["sha256"]}
         elif check_mode:
-            binary = {"size": None, "checksum": None}  # not downloaded: the fingerprint already says it changed
+            binary = {"size": None, "sha256": None}  # not downloaded: the fingerprint already says it changed
         else:
             # The old file's checksum is not needed: a new fingerprint (or a damaged file) means a new file.
-            binary = transfer.download_to(client, "/packages/%s/binary" % package_id, dest, header, False,
-                                          compare=False)
+            binary = transfer.download_to(lambda sink: api.download(package_id, sink), dest, False, compare=False)
             write_json(manifest, build_manifest(package_type, package, objects, dest, binary, client.base_url,
                                                 project_id))
         failed = False
     finally:
         try:
-            pkg.delete_package(client, package_id)
+            api.delete(package_id)
         except MstrError:
             if not failed:
                 raise
@@ -116,7 +117,7 @@ def export_package(client, body: dict, project_id: Optional[str], dest: str, man
     after = {"fingerprint": package["fingerprint"], "objects": objects}
     result = {
         "dest": dest, "manifest": manifest, "fingerprint": package["fingerprint"], "size": binary["size"],
-        "sha256": binary["checksum"], "objects": objects, "package": package,
+        "sha256": binary["sha256"], "objects": objects, "package": package,
         "base_url": client.base_url, "wait_seconds": built.get("elapsed"),
     }
     return not unchanged, result, {"before": before, "after": after}

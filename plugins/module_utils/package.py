@@ -2,10 +2,10 @@
 # Copyright: mstr.migration contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Package logic: option validation and mapping, comparison, fingerprints, waiting.
+"""Package definition rules: option validation and mapping, comparison, fingerprints, views.
 
-Pure functions over plain data (no HTTP, no AnsibleModule) except the few
-that take a ``Client``; every rule about packages lives here once.
+Pure functions over plain data: no HTTP (that is ``api.PackageApi``), no
+AnsibleModule. Every rule about a package definition lives here once.
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import time
-from typing import Callable, Optional
+from typing import Optional
 
-from ansible_collections.mstr.migration.plugins.module_utils.errors import (ApiError, MstrError, OperationFailed, PackageGone,
-                                                                            ResponseError, ValidationError,
-                                                                            WaitTimeout)
+from ansible_collections.mstr.migration.plugins.module_utils.api import (CONFIGURATION_LEVEL_TYPES, mapping,
+                                                                         normalise_status, objects_list, strings_list)
+from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
 
 PACKAGE_TYPES = ("project", "configuration", "project_security")
 ACTIONS = ("use_existing", "replace", "keep_both", "use_newer", "use_older", "force_replace", "delete")
@@ -32,54 +31,12 @@ OBJECT_TYPES = {
     "fact": 13, "hierarchy": 14, "dimension": 14, "table": 15, "database_instance": 29,
     "database_login": 30, "database_connection": 31, "user": 34, "user_group": 34, "transmitter": 35,
     "security_role": 44, "consolidation": 47, "document": 55, "dashboard": 55, "drill_map": 56,
-    "dbms": 57, "security_filter": 58, "content_group": 77,
+    "dbms": 57, "security_filter": 58, "schedule": 51, "content_group": 77,
 }
 PROJECT_LEVEL_TYPES = frozenset((1, 2, 3, 4, 8, 10, 12, 13, 14, 15, 47, 55, 56, 58))
-CONFIGURATION_LEVEL_TYPES = frozenset((29, 30, 31, 34, 35, 44, 57, 77))
 USER_TYPE = 34
 MAX_OBJECT_TYPE = 100  # the server's object types (EnumDSSObjectType) are numbered below this
 OBJECT_ID = re.compile(r"^[0-9A-Fa-f]{32}$")
-
-PACKAGE_READY = "READY"
-IMPORT_DONE = "IMPORTED"
-
-
-# ------------------------------------------------------------ answer shapes
-def _mapping(value, what: str) -> dict:
-    """A JSON object from the server, or a clear error instead of a traceback."""
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise ResponseError("unexpected answer from the server: %s is %s, not a JSON object"
-                            % (what, type(value).__name__))
-    return value
-
-
-def _list_of(value, kind: type, kind_name: str, what: str) -> list:
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(item, kind) for item in value):
-        raise ResponseError("unexpected answer from the server: %s is not a list of %s" % (what, kind_name))
-    return value
-
-
-def _objects(value, what: str) -> list:
-    return _list_of(value, dict, "JSON objects", what)
-
-
-def _strings(value, what: str) -> list:
-    """A list of strings (settings lists), or a clear error."""
-    return _list_of(value, str, "strings", what)
-
-
-# ------------------------------------------------------------------ statuses
-def normalise_status(status) -> str:
-    """Servers print ``READY`` or ``ready``; compare upper case."""
-    return str(status or "").upper()
-
-
-def is_failed(status) -> bool:
-    return "FAIL" in normalise_status(status)
 
 
 # ---------------------------------------------------------------- validation
@@ -112,10 +69,6 @@ def check_project_id(package_type: Optional[str], project_id: Optional[str], opt
     if package_type in ("project", "project_security") and not project_id:
         raise ValidationError(option, "is required for a %s package; set project_id (or MSTR_PROJECT_ID) to the "
                                       "project's id" % package_type)
-
-
-def project_header(package_type: Optional[str], project_id: Optional[str]) -> Optional[str]:
-    return None if package_type == "configuration" else project_id
 
 
 def _choice(value, allowed, option):
@@ -219,14 +172,12 @@ def validate_definition(package_type: str, settings: Optional[dict], content, pr
     return {"type": package_type, "settings": api_settings, "content": items}
 
 
-def resolve_names(client, body: dict, project_id: Optional[str]) -> dict:
-    """Fill in the id of content items given by name, through the server's search."""
+def resolve_names(api, body: dict) -> dict:
+    """Fill in the id of content items given by name, through the server's search (``api.PackageApi``)."""
     for index, item in enumerate(body["content"]):
         if item["id"]:
             continue
-        found = client.request("GET", "/searches/results", project_id=project_header(body["type"], project_id),
-                               params={"name": item["name"], "type": item["type"], "pattern": 2})
-        results = _objects(_mapping(found, "the search").get("result"), "the search result")
+        results = api.search(item["name"], item["type"])
         matches = [r for r in results if r.get("name") == item["name"] and r.get("type") == item["type"]
                    and isinstance(r.get("id"), str)]
         if len(matches) != 1:
@@ -238,11 +189,11 @@ def resolve_names(client, body: dict, project_id: Optional[str]) -> dict:
 
 # --------------------------------------------------------------- comparison
 def _settings_key(settings: Optional[dict]) -> dict:
-    settings = _mapping(settings, "settings")
+    settings = mapping(settings, "settings")
     return {
-        "updateSchema": sorted(_strings(settings.get("updateSchema"), "settings.updateSchema")),
+        "updateSchema": sorted(strings_list(settings.get("updateSchema"), "settings.updateSchema")),
         "aclOnReplacingObjects": settings.get("aclOnReplacingObjects"),
-        "aclOnNewObjects": sorted(_strings(settings.get("aclOnNewObjects"), "settings.aclOnNewObjects")),
+        "aclOnNewObjects": sorted(strings_list(settings.get("aclOnNewObjects"), "settings.aclOnNewObjects")),
         "defaultAction": settings.get("defaultAction"),
     }
 
@@ -250,7 +201,7 @@ def _settings_key(settings: Optional[dict]) -> dict:
 def explicit_items(content) -> list:
     """The objects a user asked for (not the dependents the server added), comparable."""
     items = []
-    for item in _objects(content, "content"):
+    for item in objects_list(content, "content"):
         if item.get("explicitIncluded") is False:
             continue
         items.append({"id": str(item.get("id", "")).upper(), "type": item.get("type"),
@@ -260,7 +211,7 @@ def explicit_items(content) -> list:
 
 def definition_differences(desired: dict, current: dict) -> list:
     """What differs between a desired API body and a package read back; empty when they match."""
-    current = _mapping(current, "the package")
+    current = mapping(current, "the package")
     differences = []
     if current.get("type") and current["type"] != desired["type"]:
         differences.append("type is %s, not %s" % (current["type"], desired["type"]))
@@ -279,7 +230,7 @@ def fingerprint(settings: Optional[dict], content) -> str:
     """
     objects = sorted(
         ([str(item.get("id", "")).upper(), item.get("type"), item.get("version"), item.get("action"),
-          item.get("explicitIncluded", True)] for item in _objects(content, "content")),
+          item.get("explicitIncluded", True)] for item in objects_list(content, "content")),
         key=lambda entry: json.dumps(entry, default=str))
     canonical = json.dumps({"settings": _settings_key(settings), "objects": objects},
                            sort_keys=True, separators=(",", ":"), default=str)
@@ -298,8 +249,8 @@ def definition_view(package_type: Optional[str], package: Optional[dict]) -> dic
     """A definition as --diff shows it: type, settings and the explicitly included objects, snake_case."""
     if not package:
         return {}
-    package = _mapping(package, "the package")
-    settings = _mapping(package.get("settings"), "settings")
+    package = mapping(package, "the package")
+    settings = mapping(package.get("settings"), "settings")
     return {
         "type": package.get("type") or package_type,
         "settings": {SETTING_NAMES[k]: v for k, v in settings.items() if k in SETTING_NAMES},
@@ -309,9 +260,9 @@ def definition_view(package_type: Optional[str], package: Optional[dict]) -> dic
 
 def package_result(package: dict, package_type: Optional[str]) -> dict:
     """A package as the modules return it: snake_case keys, upper-case status, fingerprint."""
-    package = _mapping(package, "the package")
-    settings = _mapping(package.get("settings"), "settings") or None
-    content = None if package.get("content") is None else _objects(package.get("content"), "content")
+    package = mapping(package, "the package")
+    settings = mapping(package.get("settings"), "settings") or None
+    content = None if package.get("content") is None else objects_list(package.get("content"), "content")
     result = {
         "id": package.get("id"),
         "status": normalise_status(package.get("status")),
@@ -320,7 +271,7 @@ def package_result(package: dict, package_type: Optional[str]) -> dict:
     }
     if content is not None:
         result["content"] = [dict({ITEM_NAMES[k]: v for k, v in item.items() if k in ITEM_NAMES},
-                                  owner_id=_mapping(item.get("owner"), "content[].owner").get("id"))
+                                  owner_id=mapping(item.get("owner"), "content[].owner").get("id"))
                              for item in content]
         result["fingerprint"] = fingerprint(settings, content)
     if package.get("message"):
@@ -328,121 +279,9 @@ def package_result(package: dict, package_type: Optional[str]) -> dict:
     return result
 
 
-# ------------------------------------------------------------------ waiting
-def wait_for_status(read: Callable[[], dict], success: str, what: str, timeout: float,
-                    clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
-                    min_interval: float = 0.05, max_interval: float = 5.0) -> dict:
-    """Poll ``read`` until its status is ``success``.
-
-    Polls fast at first, then every tenth of the time already waited (so a
-    change is seen within about 10 % of the processing time), never slower
-    than ``max_interval``. A status containing FAIL stops at once with the
-    server's message; ``timeout`` stops with the last status and elapsed time.
-    """
-    started = clock()
-    while True:
-        body = _mapping(read(), what)
-        status = normalise_status(body.get("status"))
-        elapsed = clock() - started
-        if status == success:
-            body["elapsed"] = round(elapsed, 3)
-            return body
-        if is_failed(status):
-            raise OperationFailed("%s ended with status %s after %.1f s: %s"
-                                  % (what, status, elapsed, body.get("message") or "the server gave no message"),
-                                  status=status, elapsed=round(elapsed, 3))
-        if elapsed >= timeout:
-            raise WaitTimeout("%s is still %s after %.1f s (wait_timeout=%s); raise wait_timeout or check the "
-                              "server" % (what, status or "without status", elapsed, timeout),
-                              status=status, elapsed=round(elapsed, 3))
-        sleep(max(0.0, min(max_interval, max(min_interval, elapsed / 10.0), timeout - elapsed)))
-
-
-# ------------------------------------------------------- server operations
-def _new_id(answer, what: str) -> str:
-    new_id = _mapping(answer, what).get("id")
-    if not isinstance(new_id, str) or not new_id:
-        raise ResponseError("unexpected answer from the server: %s has no id" % what)
-    return new_id
-
-
-def read_package(client, package_id: str, project_id: Optional[str], show_content: bool = True) -> dict:
-    try:
-        answer = client.request("GET", "/packages/" + package_id, project_id=project_id,
-                                params={"showContent": "true" if show_content else "false"})
-        return _mapping(answer, "the package")
-    except ApiError as exc:
-        if exc.not_found:
-            raise PackageGone("package %s was not found: it was deleted, or the session that created it ended (a "
-                              "package lives only in its own session; pass the same session to every task)"
-                              % package_id, package_id=package_id, http_status=exc.status) from exc
-        raise
-
-
-def create_holder(client, project_id: Optional[str]) -> str:
-    created = client.request("POST", "/packages", project_id=project_id, expect=(201, 200))
-    return _new_id(created, "the new package")
-
-
-def define_package(client, package_id: str, body: dict, project_id: Optional[str]) -> None:
-    client.request("PUT", "/packages/" + package_id, project_id=project_id, prefer_async=True,
-                   json_body=body, expect=(202, 200, 204))
-
-
-def wait_package(client, package_id: str, project_id: Optional[str], timeout: float) -> dict:
-    return wait_for_status(lambda: read_package(client, package_id, project_id), PACKAGE_READY,
-                           "package %s" % package_id, timeout)
-
-
-def _delete(client, path: str) -> bool:
-    """An asynchronous DELETE; False when the resource was already gone."""
-    try:
-        client.request("DELETE", path, prefer_async=True, expect=(202, 200, 204))
-    except ApiError as exc:
-        # Gone, or its session is: a holder and an import die with the session that owns them.
-        if exc.not_found or exc.session_expired:
-            return False
-        raise
-    return True
-
-
-def delete_package(client, package_id: str) -> bool:
-    """Delete a package holder; False when it was already gone."""
-    return _delete(client, "/packages/" + package_id)
-
-
-def read_import(client, import_id: str, project_id: Optional[str] = None) -> dict:
-    return _mapping(client.request("GET", "/packages/imports/" + import_id, project_id=project_id), "the import")
-
-
-def start_import(client, package_id: str, project_id: Optional[str], generate_undo: bool) -> dict:
-    # POST is never repeated blindly: a second import would apply the package twice.
-    started = client.request("POST", "/packages/imports", project_id=project_id, prefer_async=True,
-                             params={"packageId": package_id, "generateUndo": "true" if generate_undo else "false"},
-                             expect=(202, 200, 201))
-    _new_id(started, "the new import")
-    return started
-
-
-def wait_import(client, import_id: str, project_id: Optional[str], timeout: float) -> dict:
-    return wait_for_status(lambda: read_import(client, import_id, project_id), IMPORT_DONE,
-                           "import %s" % import_id, timeout)
-
-
-def delete_import(client, import_id: str) -> bool:
-    """Close an import process; False when it was already closed."""
-    return _delete(client, "/packages/imports/" + import_id)
-
-
-def object_details(client, package_id: str, project_id: Optional[str], object_ids: list) -> list:
-    """Readable definitions of objects in a package."""
-    details = client.request("GET", "/packages/%s/objects" % package_id, project_id=project_id,
-                             params={"id": ",".join(object_ids)})
-    return _objects(_mapping(details, "the object details").get("objects"), "the object details")
-
-
+# ------------------------------------------------------------------ results
 def import_result(body: dict) -> dict:
-    body = _mapping(body, "the import")
+    body = mapping(body, "the import")
     result = {
         "id": body.get("id"),
         "status": normalise_status(body.get("status")),

@@ -35,7 +35,11 @@ def check_login_options(params: dict) -> None:
 
 
 def connection_settings(params: dict) -> tuple:
-    """(session dict or None, client keyword arguments), validated without any request."""
+    """(session dict or None, client keyword arguments), validated without any request.
+
+    A task that passes ``session`` reaches the server as the login did (its
+    ``validate_certs``, ``ca_path`` and ``timeout``), unless it sets an option itself.
+    """
     session = decode_session(params["session"]) if params.get("session") else None
     base_url = session["base_url"] if session else params.get("base_url")
     if not base_url:
@@ -44,17 +48,25 @@ def connection_settings(params: dict) -> tuple:
     if params.get("base_url") and session and normalise_base_url(params["base_url"]) != session["base_url"]:
         raise ValidationError("base_url", "%s differs from the server of session (%s); drop base_url or use a session "
                                           "of that server" % (params["base_url"], session["base_url"]))
-    ca_path = params.get("ca_path")
+    from_session = session or {}
+    validate_certs = _first_set(params.get("validate_certs"), from_session.get("validate_certs"), True)
+    ca_path = _first_set(params.get("ca_path"), from_session.get("ca_path"))
+    timeout = _first_set(params.get("timeout"), from_session.get("timeout"), 60)
     if ca_path and not os.path.isfile(ca_path):
         raise ValidationError("ca_path", "%s is not a readable file; point it at a PEM CA bundle" % ca_path)
     if ca_path and os.path.getsize(ca_path) == 0:
         ca_path = None  # an AWX credential with no CA bundle still injects an (empty) file
-    if params.get("timeout") is not None and params["timeout"] <= 0:
+    if timeout <= 0:
         raise ValidationError("timeout", "must be a positive number of seconds")
     if session is None:
         check_login_options(params)
-    return session, {"base_url": normalise_base_url(base_url), "validate_certs": params.get("validate_certs", True),
-                     "ca_path": ca_path, "timeout": params.get("timeout") or 60}
+    return session, {"base_url": normalise_base_url(base_url), "validate_certs": validate_certs,
+                     "ca_path": ca_path, "timeout": timeout}
+
+
+def _first_set(*values):
+    """The first value that is set: the task's own option, then the session's, then the default."""
+    return next((value for value in values if value is not None and value != ""), None)
 
 
 def open_client(params: dict, session: Optional[dict], settings: dict) -> Client:
@@ -67,10 +79,11 @@ def open_client(params: dict, session: Optional[dict], settings: dict) -> Client
     return client
 
 
-def run_module(module, validate: Callable, run: Callable, session_required: bool = False,
+def run_module(module, validate: Callable, run: Callable, session_required=False,
                keep_session: bool = False, hide_runtime_secrets: bool = True) -> None:
     """Run a module: nothing is requested until every option is validated.
 
+    ``session_required``: true, or the message to give when ``session`` is missing.
     A module that logs in itself (no ``session`` given) logs out at the end,
     unless ``keep_session`` (mstr_session returns the session instead).
     """
@@ -83,7 +96,8 @@ def run_module(module, validate: Callable, run: Callable, session_required: bool
     try:
         session, settings = connection_settings(module.params)
         if session_required and session is None:
-            raise ValidationError("session", SESSION_NEEDED)
+            raise ValidationError("session", session_required if isinstance(session_required, str)
+                                  else SESSION_NEEDED)
         prepared = validate(module.params)
         client = open_client(module.params, session, settings)
         logged_in_here = session is None

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tempfile
@@ -47,7 +48,7 @@ def check_src(src: str) -> None:
         raise ValidationError("src", "%s is not readable by this user" % src)
 
 
-class _TempFileSink:
+class TempFileSink:
     """A new file next to ``dest``: mode 0600 from mkstemp, moved into place only when whole."""
 
     def __init__(self, dest: str):
@@ -78,24 +79,25 @@ class _DigestSink:
         pass
 
 
-def download_to(client, api_path: str, dest: str, project_id: Optional[str], check_mode: bool,
-                backup: Callable[[str], str] = None, compare: bool = True) -> dict:
+def download_to(fetch: Callable, dest: str, check_mode: bool, backup: Callable[[str], str] = None,
+                compare: bool = True) -> dict:
     """Download to ``dest`` atomically; ``changed`` only when the bytes on disk change.
 
+    ``fetch(sink)`` streams the binary into the sink (``api.PackageApi.download`` or ``download_undo``).
     ``compare=False`` skips reading the old file (the caller knows it changed) and always replaces it.
     A failure leaves ``dest`` as it was and no temporary file behind.
     """
     if check_mode:
-        stats = client.download(api_path, _DigestSink(), project_id)
+        stats = fetch(_DigestSink())
         changed = not compare or file_differs(dest, stats["size"], stats["sha256"])
-        return {"changed": changed, "size": stats["size"], "checksum": stats["sha256"]}
-    sink = _TempFileSink(dest)
+        return {"changed": changed, "size": stats["size"], "sha256": stats["sha256"]}
+    sink = TempFileSink(dest)
     try:
-        stats = client.download(api_path, sink, project_id)
+        stats = fetch(sink)
         # Closed, not fsync'ed: like Ansible's own atomic_move; the rename below is what makes dest whole or old.
         sink.handle.close()
         changed = not compare or file_differs(dest, stats["size"], stats["sha256"])
-        result = {"changed": changed, "size": stats["size"], "checksum": stats["sha256"]}
+        result = {"changed": changed, "size": stats["size"], "sha256": stats["sha256"]}
         if result["changed"]:
             if backup is not None and os.path.isfile(dest):
                 result["backup_file"] = backup(dest)
@@ -112,9 +114,26 @@ def file_differs(path: str, size, sha256) -> bool:
     return file_sha256(path) != sha256
 
 
+def link_new(path: str, name: str) -> None:
+    """Give the whole file ``path`` the new name ``name``; FileExistsError when ``name`` exists (never replaced).
+
+    A hard link does both at once. Where the file system has no hard links, ``name`` is reserved with O_EXCL
+    and the file renamed onto it.
+    """
+    try:
+        os.link(path, name)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
+            raise
+        os.close(os.open(name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        os.replace(path, name)
+
+
 def write_file(path: str, data: bytes) -> None:
     """Replace ``path`` whole or not at all, as downloads do: a new file next to it, renamed over it."""
-    sink = _TempFileSink(path)
+    sink = TempFileSink(path)
     try:
         sink.write(data)
         sink.handle.close()

@@ -35,8 +35,9 @@ options:
   package_id:
     description:
       - Id of an existing package holder of this O(session). Without it, O(state=present) creates one.
-      - Required with O(state=absent). Check mode then reads the package, which for V(project) and
-        V(project_security) packages needs O(project_id).
+      - Required with O(state=absent). Set O(project_id) too when the package is a V(project) or
+        V(project_security) package, since the server needs the project header on every call of such a
+        package, its deletion included.
     type: str
   wait:
     description:
@@ -81,6 +82,14 @@ EXAMPLES = r"""
         include_dependents: true
   register: package
 
+- name: Delete the package holder (the project header goes with every call of a project package)
+  mstr.migration.mstr_package:
+    session: "{{ login.session }}"
+    project_id: B7CA92F04B9FAE8D941C3E9B7E0CD754
+    package_id: "{{ package.package_id }}"
+    state: absent
+
+# One holder per session: the next package can be made once the first is deleted.
 - name: Configuration package with the user Administrator, found by name
   mstr.migration.mstr_package:
     session: "{{ login.session }}"
@@ -91,12 +100,6 @@ EXAMPLES = r"""
       - name: Administrator
         type: user
         include_dependents: true
-
-- name: Delete the package holder
-  mstr.migration.mstr_package:
-    session: "{{ login.session }}"
-    package_id: "{{ package.package_id }}"
-    state: absent
 """
 
 RETURN = r"""
@@ -166,12 +169,16 @@ package:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
+from ansible_collections.mstr.migration.plugins.module_utils.api import (PACKAGE_EMPTY, PACKAGE_READY, PackageApi,
+                                                                         check_server_id, is_failed, normalise_status)
 from ansible_collections.mstr.migration.plugins.module_utils.arguments import DEFINITION_SPEC, get_spec
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, PackageGone, ValidationError
 from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
 
 
 def validate(params):
+    if params["package_id"]:
+        check_server_id(params["package_id"], "package_id")
     if params["state"] == "absent":
         return None
     if params["wait_timeout"] <= 0:
@@ -182,19 +189,19 @@ def validate(params):
 def ensure_present(module, client, body):
     params = module.params
     package_id = params["package_id"]
-    header = pkg.project_header(body["type"], params["project_id"])
-    body = pkg.resolve_names(client, body, params["project_id"])
+    api = PackageApi(client, params["project_id"], body["type"])
+    body = pkg.resolve_names(api, body)
     current = None
     if package_id:
-        current = pkg.read_package(client, package_id, header)
-        status = pkg.normalise_status(current.get("status"))
+        current = api.read(package_id)
+        status = normalise_status(current.get("status"))
         if status == "PROCESSING" and params["wait"]:
-            current = pkg.wait_package(client, package_id, header, params["wait_timeout"])
-            status = pkg.PACKAGE_READY
-        if pkg.is_failed(status):
+            current = api.wait_ready(package_id, params["wait_timeout"])
+            status = PACKAGE_READY
+        if is_failed(status):
             message = current.get("message") or "no message"
             raise MstrError("package %s is in status %s: %s" % (package_id, status, message), package_id=package_id)
-        if status != "EMPTY":
+        if status != PACKAGE_EMPTY:
             differences = pkg.definition_differences(body, current)
             if differences:
                 raise MstrError("package %s already has another definition (%s). The server sets a definition only "
@@ -207,17 +214,17 @@ def ensure_present(module, client, body):
     diff = {"before": pkg.definition_view(body["type"], current if current and current.get("content") else None),
             "after": pkg.definition_view(body["type"], body)}
     if module.check_mode:
-        predicted = {"id": package_id, "status": pkg.PACKAGE_READY, "settings": body["settings"],
+        predicted = {"id": package_id, "status": PACKAGE_READY, "settings": body["settings"],
                      "content": [dict(item, explicitIncluded=True) for item in body["content"]]}
         return True, {"package_id": package_id, "package": pkg.package_result(predicted, body["type"])}, diff
     if not package_id:
-        package_id = pkg.create_holder(client, header)
+        package_id = api.create_holder()
     try:
-        pkg.define_package(client, package_id, body, header)
+        api.define(package_id, body)
         if params["wait"]:
-            current = pkg.wait_package(client, package_id, header, params["wait_timeout"])
+            current = api.wait_ready(package_id, params["wait_timeout"])
         else:
-            current = pkg.read_package(client, package_id, header)
+            current = api.read(package_id)
     except MstrError as exc:
         exc.details.setdefault("package_id", package_id)  # so that cleanup can find the holder
         raise
@@ -226,13 +233,15 @@ def ensure_present(module, client, body):
 
 def ensure_absent(module, client, prepared):
     package_id = module.params["package_id"]
+    # The type is not known here: the project header goes with every call when project_id is given.
+    api = PackageApi(client, module.params["project_id"])
     if module.check_mode:
         try:
-            pkg.read_package(client, package_id, module.params["project_id"], show_content=False)
+            api.read(package_id, show_content=False)
         except PackageGone:
             return False, {"package_id": package_id}, None
         return True, {"package_id": package_id}, None
-    return pkg.delete_package(client, package_id), {"package_id": package_id}, None
+    return api.delete(package_id), {"package_id": package_id}, None
 
 
 def run(module, client, prepared):

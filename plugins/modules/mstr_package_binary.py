@@ -97,7 +97,7 @@ size:
   returned: success
   type: int
   sample: 597664
-checksum:
+sha256:
   description: sha256 of the binary.
   returned: success
   type: str
@@ -119,17 +119,23 @@ package:
 """
 
 import os
+from functools import partial
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
 from ansible_collections.mstr.migration.plugins.module_utils import transfer
+from ansible_collections.mstr.migration.plugins.module_utils.api import (PACKAGE_EMPTY, PACKAGE_READY, PackageApi,
+                                                                         check_server_id, normalise_status)
 from ansible_collections.mstr.migration.plugins.module_utils.arguments import get_spec
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
 from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
 
 
 def validate(params):
+    for option in ("package_id", "import_id"):
+        if params[option]:
+            check_server_id(params[option], option)
     if params["dest"]:
         if not (params["package_id"] or params["import_id"]):
             raise ValidationError("package_id", "dest needs package_id (a package) or import_id (its undo package)")
@@ -144,12 +150,14 @@ def validate(params):
 
 def download(module, client):
     params = module.params
+    # The package type is not known here: project_id, when given, goes with the call as the pages send it.
+    api = PackageApi(client, params["project_id"])
     if params["import_id"]:
-        api_path = "/packages/imports/%s/undoPackage/binary" % params["import_id"]
+        fetch = partial(api.download_undo, params["import_id"])
     else:
-        api_path = "/packages/%s/binary" % params["package_id"]
+        fetch = partial(api.download, params["package_id"])
     dest = params["dest"]
-    result = transfer.download_to(client, api_path, dest, params["project_id"], module.check_mode,
+    result = transfer.download_to(fetch, dest, module.check_mode,
                                   backup=module.backup_local if params["backup"] else None)
     changed = result.pop("changed")
     if not module.check_mode and os.path.exists(dest):
@@ -160,27 +168,28 @@ def download(module, client):
 
 def upload(module, client):
     params = module.params
-    package_id, header, src = params["package_id"], params["project_id"], params["src"]
+    package_id, src = params["package_id"], params["src"]
+    api = PackageApi(client, params["project_id"])
     if package_id:
-        holder = pkg.read_package(client, package_id, header, show_content=False)
-        status = pkg.normalise_status(holder.get("status"))
-        if status != "EMPTY":
+        holder = api.read(package_id, show_content=False)
+        status = normalise_status(holder.get("status"))
+        if status != PACKAGE_EMPTY:
             raise MstrError("package %s is %s, not EMPTY: a binary can only be uploaded into a new holder; leave "
                             "package_id out to upload into a new one" % (package_id, status), package_id=package_id)
     if module.check_mode:
-        return True, {"src": src, "size": os.path.getsize(src), "checksum": transfer.file_sha256(src)}, None
+        return True, {"src": src, "size": os.path.getsize(src), "sha256": transfer.file_sha256(src)}, None
     if not package_id:
-        package_id = pkg.create_holder(client, header)
+        package_id = api.create_holder()
     try:
-        answer, sent = client.upload("/packages/%s/binary" % package_id, src, header)
-        if isinstance(answer, dict) and pkg.normalise_status(answer.get("status")) == pkg.PACKAGE_READY:
-            current = pkg.read_package(client, package_id, header)
+        answer, sent = api.upload(package_id, src)
+        if isinstance(answer, dict) and normalise_status(answer.get("status")) == PACKAGE_READY:
+            current = api.read(package_id)
         else:
-            current = pkg.wait_package(client, package_id, header, params["wait_timeout"])
+            current = api.wait_ready(package_id, params["wait_timeout"])
     except MstrError as exc:
         exc.details.setdefault("package_id", package_id)  # so that cleanup can delete the holder
         raise
-    return True, {"src": src, "size": sent["size"], "checksum": sent["sha256"], "package_id": package_id,
+    return True, {"src": src, "size": sent["size"], "sha256": sent["sha256"], "package_id": package_id,
                   "package": pkg.package_result(current, None)}, None
 
 

@@ -104,6 +104,7 @@ import:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
+from ansible_collections.mstr.migration.plugins.module_utils.api import PackageApi, check_server_id
 from ansible_collections.mstr.migration.plugins.module_utils.arguments import get_spec
 from ansible_collections.mstr.migration.plugins.module_utils.errors import ValidationError
 from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
@@ -112,6 +113,9 @@ from ansible_collections.mstr.migration.plugins.module_utils.runner import run_m
 def validate(params):
     if not (params["package_id"] or params["import_id"]):
         raise ValidationError("package_id", "give package_id, import_id, or both")
+    for option in ("package_id", "import_id"):
+        if params[option]:
+            check_server_id(params[option], option)
     if params["object_ids"] and not params["package_id"]:
         raise ValidationError("object_ids", "needs package_id, the package the objects are in")
     for object_id in params["object_ids"] or []:
@@ -121,15 +125,15 @@ def validate(params):
 
 def run(module, client, prepared):
     params = module.params
+    api = PackageApi(client, params["project_id"])
     result = {}
     if params["package_id"]:
-        body = pkg.read_package(client, params["package_id"], params["project_id"], params["show_content"])
+        body = api.read(params["package_id"], params["show_content"])
         result["package"] = pkg.package_result(body, None)
         if params["object_ids"]:
-            result["objects"] = pkg.object_details(client, params["package_id"], params["project_id"],
-                                                   params["object_ids"])
+            result["objects"] = api.object_details(params["package_id"], params["object_ids"])
     if params["import_id"]:
-        result["import"] = pkg.import_result(pkg.read_import(client, params["import_id"], params["project_id"]))
+        result["import"] = pkg.import_result(api.read_import(params["import_id"]))
     return False, result, None
 
 

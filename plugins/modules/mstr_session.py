@@ -86,7 +86,10 @@ base_url:
   type: str
   sample: https://mstr.example.com/MicroStrategyLibrary
 user:
-  description: The logged-in user as the server describes it.
+  description:
+    - The logged-in user as the server describes it (C(GET /api/sessions)).
+    - Null, with a warning, when that read failed (a proxy that blocks it, an older server); the login itself
+      still succeeded.
   returned: when O(state=present)
   type: dict
   contains:
@@ -110,7 +113,9 @@ logged_out:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.mstr.migration.plugins.module_utils.api import PackageApi
 from ansible_collections.mstr.migration.plugins.module_utils.arguments import get_spec
+from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError
 from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
 
 
@@ -119,9 +124,12 @@ def validate(params):
 
 
 def log_in(module, client, prepared):
-    info = client.request("GET", "/sessions")
-    info = info if isinstance(info, dict) else {}  # only for display: any shape will do
-    user = {"id": info.get("id"), "username": info.get("username"), "full_name": info.get("fullName")}
+    try:
+        user = PackageApi(client, None).session_user()
+    except MstrError as exc:
+        # Only for display: a proxy that blocks the call, or an older server, must not fail the login.
+        module.warn("logged in, but the user could not be read (%s); the result's user is null" % exc.message)
+        user = None
     return False, {"session": client.session_value(), "base_url": client.base_url, "user": user}, None
 
 

@@ -49,7 +49,8 @@ def main(base_url: str, dest: str) -> None:
         source.call("PUT", "/packages/" + package_id, json=DEFINITION, headers={"Prefer": "respond-async"})
         source.wait_ready(package_id)
         started = time.monotonic()
-        body = source.call("GET", "/packages/%s/binary" % package_id).content
+        body = source.call("GET", "/packages/%s/binary" % package_id,
+                           headers={"Accept": "application/octet-stream"}).content
         with open(dest, "wb") as handle:
             handle.write(body)
         timings.update(download_s=time.monotonic() - started, size=len(body))

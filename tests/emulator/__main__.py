@@ -32,6 +32,11 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="keep the sha256 of every complete package download in /__emulator__/state")
     parser.add_argument("--tls-cert", help="PEM certificate (chain) to serve HTTPS")
     parser.add_argument("--tls-key", help="PEM private key of --tls-cert")
+    parser.add_argument("--request-log", metavar="FILE",
+                        help="append one JSON line per API request (headers the conformance table judges, "
+                             "deviations; never credentials)")
+    parser.add_argument("--extra-objects", type=int, default=0, metavar="N",
+                        help="N extra metrics in MicroStrategy Tutorial and one report 'Bulk Report' using them all")
     parser.add_argument("--faults", default="{}", help='JSON faults at start-up, e.g. \'{"latency_ms": 50}\'')
     parser.add_argument("--parent-pid", type=int,
                         help="stop once this process is no longer the parent (its tests were killed midway)")
@@ -56,7 +61,8 @@ def main(argv=None) -> int:
                         processing_seconds=args.processing_seconds, status_case=args.status_case,
                         padding_mb=args.binary_padding_mb, session_timeout=args.session_timeout,
                         lb_cookie=args.lb_cookie, secure_cookies=bool(args.tls_cert),
-                        record_downloads=args.record_downloads)
+                        record_downloads=args.record_downloads, request_log=args.request_log,
+                        extra_objects=args.extra_objects)
     emulator.set_faults(json.loads(args.faults))
     context = None
     if args.tls_cert:

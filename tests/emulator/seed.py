@@ -189,16 +189,39 @@ TUTORIAL_SECURITY = [
 ]
 
 
-def initial_metadata() -> dict:
+BULK_REPORT = "BB" + "F" * 30
+
+
+def bulk_metric_id(number: int) -> str:
+    """Id of the extra metric ``number`` (1-based)."""
+    return "BB%030X" % number
+
+
+def bulk_objects(count: int) -> list:
+    """``count`` metrics and one report "Bulk Report" that uses them all (--extra-objects, Tutorial only).
+
+    A project package of the report with includeDependents holds count + 1 objects.
+    """
+    if count <= 0:
+        return []
+    metrics = [_obj(bulk_metric_id(n), "Bulk Metric %04d" % n, 4, 1024, "BC%030X" % n,
+                    "2020-01-01T00:00:00.000+0000", "2021-03-04T03:53:09.000+0000") for n in range(1, count + 1)]
+    report = _obj(BULK_REPORT, "Bulk Report", 3, 768, "BD" + "F" * 30, "2020-01-01T00:00:00.000+0000",
+                  "2021-03-04T03:53:09.000+0000", depends_on=[m["id"] for m in metrics])
+    return metrics + [report]
+
+
+def initial_metadata(extra_objects: int = 0) -> dict:
     """A fresh copy of the seeded metadata, keyed by scope then object id.
 
     Scopes: ``configuration`` for configuration objects, a project id for its
     project objects, ``security:<project id>`` for the project security links
     of users and user groups (what a project security package carries).
+    ``extra_objects`` adds the bulk metrics and report to Tutorial.
     """
     scopes = {
         CONFIGURATION_SCOPE: CONFIGURATION_OBJECTS,
-        TUTORIAL: TUTORIAL_OBJECTS,
+        TUTORIAL: TUTORIAL_OBJECTS + bulk_objects(extra_objects),
         DEMO_PROJECT: DEMO_OBJECTS,
         security_scope(TUTORIAL): TUTORIAL_SECURITY,
         security_scope(DEMO_PROJECT): [],

@@ -12,8 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator, Optional
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import binaries
-from .errors import ApiError, invalid_input, missing_info, not_found
+from . import binaries, conformance
+from .errors import ApiError, invalid_input, not_found
 from .state import Emulator
 
 BASE = "/MicroStrategyLibrary"
@@ -45,7 +45,6 @@ ROUTES = [
 ]
 COMPILED = [(m, re.compile("^" + p + "$"), h, re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", p)) for m, p, h in ROUTES]
 NO_AUTH = {"status", "login"}
-ASYNC_REQUIRED = {"define_package", "delete_package", "create_import", "delete_import"}
 TRUE_WORDS = {"true": True, "false": False}
 
 
@@ -231,6 +230,7 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith(ADMIN):
             self._admin(path[len(ADMIN):])
             return
+        self.rules = None
         route_label = path
         if not path.startswith(BASE + "/"):
             response = self._error(not_found())
@@ -243,7 +243,29 @@ class Handler(BaseHTTPRequestHandler):
         try:
             self._send(response)
         finally:
-            self.emulator.record_request(self.command, route_label, path, response.status)
+            self._record(route_label, path, response.status)
+
+    def _sent(self) -> conformance.Sent:
+        return conformance.Sent(project=self._project_header(), prefer=self.headers.get("Prefer", ""),
+                                content_type=self._media_type(), accept=self.headers.get("Accept", ""),
+                                query=frozenset(self.query))
+
+    def _media_type(self) -> str:
+        return self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+
+    def _record(self, route_label: str, path: str, status: int):
+        """Count the request and log what the table judges (never tokens, cookies or passwords)."""
+        rules = self.rules
+        entry = {
+            "method": self.command, "route": "%s %s" % (self.command, route_label), "path": path, "status": status,
+            "userAgent": self.headers.get("User-Agent"), "projectId": self.headers.get("X-MSTR-ProjectID"),
+            "prefer": self.headers.get("Prefer"), "contentType": self._media_type() or None,
+            "accept": self.headers.get("Accept"), "query": sorted(self.query),
+            "projectRule": rules.rule.project if rules and rules.rule else None,
+            "requiredProject": rules.required_project if rules else None,
+            "deviations": list(rules.deviations) if rules else [],
+        }
+        self.emulator.record_request(entry)
 
     def _api(self, sub: str):
         emu = self.emulator
@@ -257,7 +279,7 @@ class Handler(BaseHTTPRequestHandler):
             reset = emu.faults.take_reset(request_line)
             failure = None if reset else emu.faults.take_failure(request_line)
         if reset:
-            emu.record_request(self.command, "(reset)", sub, 0)
+            self._record("(reset)", BASE + sub, 0)
             self._abort_connection()
             return None, sub
         if failure:
@@ -271,13 +293,16 @@ class Handler(BaseHTTPRequestHandler):
             if method != self.command:
                 continue
             params = {k: unquote(v) for k, v in match.groupdict().items()}
+            self.rules = conformance.Check("%s %s" % (method, label), self._sent(),
+                                           lambda pid: emu.project(pid) is not None)
             try:
                 sess = None
                 if handler not in NO_AUTH:
                     sess = emu.authenticate(self.headers.get("X-MSTR-AuthToken"), self._cookies())
-                if handler in ASYNC_REQUIRED and "respond-async" not in self.headers.get("Prefer", ""):
-                    raise missing_info("This request requires the header 'Prefer: respond-async'.")
-                return getattr(self, "h_" + handler)(sess, **params), label
+                self.rules.check_request()
+                response = getattr(self, "h_" + handler)(sess, **params)
+                self.rules.finish()
+                return response, label
             except ApiError as exc:
                 return self._error(exc), label
         # The vendor answers unknown endpoints and unsupported methods alike.
@@ -349,7 +374,10 @@ class Handler(BaseHTTPRequestHandler):
             raise invalid_input("Query parameter '%s' must be a number." % name) from exc
 
     def h_get_object(self, sess, oid):
-        return Response(200, self.emulator.get_object(oid, self._int_param("type"), self._project_header()))
+        object_type = self._int_param("type")
+        if object_type is None:
+            raise invalid_input("Query parameter 'type' must be an object type number.")
+        return Response(200, self.emulator.get_object(oid, object_type, self.rules))
 
     def h_search(self, sess):
         name = self.query.get("name", [""])[0]
@@ -371,26 +399,26 @@ class Handler(BaseHTTPRequestHandler):
     # ------------------------------------------------------------- packages
     def h_create_package(self, sess):
         self._read_body()
-        pkg = self.emulator.create_package(sess, self._project_header())
+        pkg = self.emulator.create_package(sess, self.rules)
         return Response(201, {"id": pkg["id"], "status": self.emulator.fmt(pkg["status"])})
 
     def h_get_package(self, sess, pid):
         show = self._flag("showContent", False)
         with self.emulator.lock:
-            pkg = self.emulator.get_package(sess, pid, self._project_header())
+            pkg = self.emulator.get_package(sess, pid, self.rules)
             return Response(200, self.emulator.package_view(pkg, show))
 
     def h_define_package(self, sess, pid):
         body = self._json_body()
-        pkg = self.emulator.define_package(sess, pid, body, self._project_header())
+        pkg = self.emulator.define_package(sess, pid, body, self.rules)
         return Response(202, {"id": pkg["id"], "status": self.emulator.fmt(pkg["status"])})
 
     def h_delete_package(self, sess, pid):
-        return Response(202, self.emulator.delete_package(sess, pid))
+        return Response(202, self.emulator.delete_package(sess, pid, self.rules))
 
     def h_package_objects(self, sess, pid):
         ids = [part for raw in self.query.get("id", []) for part in raw.split(",") if part]
-        return Response(200, self.emulator.package_objects(sess, pid, ids))
+        return Response(200, self.emulator.package_objects(sess, pid, ids, self.rules))
 
     def _binary_response(self, chunks, size: int, filename: str) -> Response:
         with self.emulator.lock:
@@ -400,20 +428,16 @@ class Handler(BaseHTTPRequestHandler):
                         stream=chunks, length=size, drop_after=drop)
 
     def h_download_package(self, sess, pid):
-        chunks, size = self.emulator.package_binary(sess, pid)
+        chunks, size = self.emulator.package_binary(sess, pid, self.rules)
         return self._binary_response(chunks, size, "package.mmp")
 
     def h_upload_package(self, sess, pid):
-        ctype = self.headers.get("Content-Type", "")
-        match = re.search(r'boundary="?([^";]+)"?', ctype)
-        if "multipart/form-data" not in ctype or not match:
+        match = re.search(r'boundary="?([^";]+)"?', self.headers.get("Content-Type", ""))
+        if not match:
             raise invalid_input("The package binary must be sent as multipart/form-data in the field 'file'.")
         # Fail early, before reading a large body, when the request cannot succeed.
         self.emulator.require_privilege(sess, "Import Package")
-        with self.emulator.lock:
-            pkg = self.emulator.get_package(sess, pid, None) if pid in self.emulator.packages else None
-            if pkg is None:
-                raise not_found("Package '%s' was not found in this session." % pid)
+        self.emulator.get_package(sess, pid, self.rules)
         try:
             path = binaries.save_multipart_file(self.body, match.group(1).encode(), "file", self.emulator.tmpdir)
         except (binaries.MultipartError, ConnectionError) as exc:
@@ -421,28 +445,26 @@ class Handler(BaseHTTPRequestHandler):
             raise invalid_input("Malformed multipart body: %s" % exc) from exc
         if path is None:
             raise invalid_input("The multipart body has no field named 'file'.")
-        return Response(200, self.emulator.upload_package(sess, pid, path, self._project_header()))
+        return Response(200, self.emulator.upload_package(sess, pid, path, self.rules))
 
     # -------------------------------------------------------------- imports
     def h_create_import(self, sess):
         self._read_body()
-        package_id = self.query.get("packageId", [""])[0]
-        if not package_id:
-            raise missing_info("Query parameter 'packageId' is required.")
+        package_id = self.query["packageId"][0]
         generate_undo = self._flag("generateUndo", True)
-        imp = self.emulator.create_import(sess, package_id, generate_undo, self._project_header())
+        imp = self.emulator.create_import(sess, package_id, generate_undo, self.rules)
         return Response(202, self.emulator.import_view(imp))
 
     def h_get_import(self, sess, iid):
         with self.emulator.lock:
-            return Response(200, self.emulator.import_view(self.emulator.get_import(sess, iid)))
+            return Response(200, self.emulator.import_view(self.emulator.get_import(sess, iid, self.rules)))
 
     def h_delete_import(self, sess, iid):
-        self.emulator.delete_import(sess, iid)
+        self.emulator.delete_import(sess, iid, self.rules)
         return Response(202)
 
     def h_undo_binary(self, sess, iid):
-        chunks, size = self.emulator.undo_binary(sess, iid)
+        chunks, size = self.emulator.undo_binary(sess, iid, self.rules)
         return self._binary_response(chunks, size, "undo-package.mmp")
 
     # ---------------------------------------------------------------- admin

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
+import json
 import os
 import random
 import re
@@ -23,7 +24,8 @@ from datetime import datetime, timezone
 from typing import Optional
 
 from . import binaries, seed
-from .errors import ApiError, invalid_input, missing_info, no_privilege, not_found, session_invalid
+from .conformance import Check, unknown_project
+from .errors import ApiError, invalid_input, no_privilege, not_found, session_invalid
 
 ACTIONS = ("use_existing", "replace", "keep_both", "use_newer", "use_older", "force_replace", "delete")
 ACL_ON_REPLACING = ("use_existing", "replace")
@@ -38,6 +40,35 @@ VERSIONS = {
     "modelingVersion": "11.4.0900.0100",
     "iServerVersion": "11.4.0900.0064",
 }
+
+
+# What an import does to one object, by action: API_NOTES.md "What an import does to an object, by action".
+# "newer" / "older": replaced when the source's dateModified is newer / older than the target's, else nothing.
+IMPORT_OUTCOMES = {
+    # action         same id, same version  same id, other version  id absent
+    "use_existing": ("nothing", "nothing", "create"),
+    "replace": ("nothing", "replace", "create"),
+    "force_replace": ("replace", "replace", "create"),
+    "keep_both": ("nothing", "copy", "create"),
+    "use_newer": ("nothing", "newer", "create"),
+    "use_older": ("nothing", "older", "create"),
+    "delete": ("delete", "delete", "nothing"),
+}
+FOLDER = 8
+
+
+def import_outcome(action: str, existing: Optional[dict], source: dict) -> str:
+    """nothing, create, replace, copy (keep both: the source saved as a new object) or delete."""
+    same_version, other_version, absent = IMPORT_OUTCOMES[action]
+    if existing is None:
+        return absent
+    if existing["version"] == source["version"]:
+        return same_version
+    if other_version == "newer":
+        return "replace" if source["dateModified"] > existing["dateModified"] else "nothing"
+    if other_version == "older":
+        return "replace" if source["dateModified"] < existing["dateModified"] else "nothing"
+    return other_version
 
 
 def now_iso() -> str:
@@ -122,7 +153,8 @@ class Faults:
 class Emulator:
     def __init__(self, password="mstr-emulator", api_token="mstr-emulator-api-token",
                  processing_seconds=1.0, status_case="upper", padding_mb=0,
-                 session_timeout=1800.0, lb_cookie=False, secure_cookies=False, record_downloads=False):
+                 session_timeout=1800.0, lb_cookie=False, secure_cookies=False, record_downloads=False,
+                 request_log: Optional[str] = None, extra_objects: int = 0):
         self.lock = threading.RLock()
         self.password = password
         self.api_token = api_token
@@ -133,10 +165,14 @@ class Emulator:
         self.lb_cookie = lb_cookie
         self.secure_cookies = secure_cookies
         self.record_downloads = record_downloads
+        self.extra_objects = int(extra_objects)
         self.tmpdir = binaries.new_temp_dir()
         self.faults = Faults()
         self.request_counts: dict = {}
-        self.request_log: list = []
+        # One JSON line per API request, flushed per line, for the conformance check (tests/conformance).
+        self.request_log = None
+        if request_log:
+            self.request_log = open(request_log, "a", encoding="utf-8")  # pylint: disable=consider-using-with
         self.reset()
 
     # ----------------------------------------------------------------- admin
@@ -144,25 +180,32 @@ class Emulator:
         with self.lock:
             for pkg in getattr(self, "packages", {}).values():
                 self._discard_upload(pkg)
-            self.metadata = seed.initial_metadata()
+            self.metadata = seed.initial_metadata(self.extra_objects)
             self.sessions: dict = {}
             self.packages: dict = {}
             self.imports: dict = {}
             self.request_counts = {}
-            self.request_log = []
+            self.deviations: list = []  # the last requests that deviated from the conformance table
             self.issued: list = []  # every token and cookie handed out, for leak tests
             self.downloads: list = []  # sha256 of each complete download, with --record-downloads
             self.faults.clear()
 
     def close(self):
         shutil.rmtree(self.tmpdir, ignore_errors=True)
+        if self.request_log:
+            self.request_log.close()
 
-    def record_request(self, method: str, route: str, path: str, status: int):
+    def record_request(self, entry: dict):
+        """Count a served API request; log it and keep its deviations (``entry`` holds no secrets)."""
         with self.lock:
-            key = "%s %s" % (method, route)
+            key = entry["route"]
             self.request_counts[key] = self.request_counts.get(key, 0) + 1
-            self.request_log.append({"method": method, "path": path, "route": route, "status": status})
-            del self.request_log[:-2000]
+            if entry["deviations"]:
+                self.deviations.append({k: entry[k] for k in ("method", "route", "path", "status", "deviations")})
+                del self.deviations[:-200]
+            if self.request_log:
+                self.request_log.write(json.dumps(dict(entry, time=now_iso()), sort_keys=True) + "\n")
+                self.request_log.flush()
 
     def record_download(self, package_id: str, sha256: str, size: int):
         with self.lock:
@@ -200,6 +243,7 @@ class Emulator:
                     for i in self.imports.values()
                 ],
                 "requests": {"total": sum(self.request_counts.values()), "byRoute": dict(self.request_counts)},
+                "deviations": copy.deepcopy(self.deviations),
                 "faults": self.faults.as_dict(),
                 "downloads": list(self.downloads),
                 **({"issued": list(self.issued)} if secrets_too else {}),
@@ -340,12 +384,9 @@ class Emulator:
                 return proj
         return None
 
-    def require_project(self, project_id: Optional[str]) -> str:
-        if not project_id:
-            raise missing_info("The X-MSTR-ProjectID header is required for this request.")
+    def require_project(self, project_id: str) -> str:
         if self.project(project_id) is None:
-            raise ApiError(400, "ERR006", "Project '%s' does not exist or is not loaded." % project_id,
-                           iserver_code=-2147209151)
+            raise unknown_project(project_id)
         return project_id.upper()
 
     @staticmethod
@@ -358,16 +399,15 @@ class Emulator:
             out["projectId"] = project_id
         return out
 
-    def get_object(self, object_id: str, object_type: Optional[int], project_id: Optional[str]) -> dict:
+    def get_object(self, object_id: str, object_type: int, rules: Check) -> dict:
+        """An object of that type in the header's project, or in the configuration for configuration types."""
         with self.lock:
-            scopes = [seed.CONFIGURATION_SCOPE]
-            if project_id:
-                scopes.insert(0, self.require_project(project_id))
-            for scope in scopes:
-                record = self.metadata[scope].get(object_id.upper())
-                if record and (object_type is None or record["type"] == object_type):
-                    return self.public_object(record, project_id if scope != seed.CONFIGURATION_SCOPE else None)
-            raise not_found("Object with ID '%s' and type %s was not found." % (object_id, object_type))
+            project_id = rules.object_lookup(object_type)
+            record = self.metadata[project_id or seed.CONFIGURATION_SCOPE].get(object_id.upper())
+            if record is None or record["type"] != object_type:
+                where = "project %s" % project_id if project_id else "the configuration"
+                raise not_found("Object with ID '%s' and type %s was not found in %s." % (object_id, object_type, where))
+            return self.public_object(record, project_id)
 
     def search(self, name: str, types: list, pattern: int, project_id: Optional[str]) -> list:
         with self.lock:
@@ -399,11 +439,10 @@ class Emulator:
             raise not_found("Package '%s' was not found in this session." % package_id)
         return pkg
 
-    def create_package(self, sess: dict, project_id: Optional[str]) -> dict:
+    def create_package(self, sess: dict, rules: Check) -> dict:
         self.require_privilege(sess, seed.PRIV_CREATE_PACKAGE)
         with self.lock:
-            if project_id:
-                project_id = self.require_project(project_id)
+            project_id = rules.creation()
             if sess["packageId"] in self.packages:
                 raise ApiError(400, "ERR0015",
                                "Only one package can exist in a user session; package '%s' already exists. "
@@ -421,6 +460,7 @@ class Emulator:
                 "source": None,
                 "uploadPath": None,
                 "header": None,
+                "origin": None,  # of an uploaded package: the project it was exported from
                 "createdAt": now_iso(),
             }
             self.packages[pkg["id"]] = pkg
@@ -428,21 +468,16 @@ class Emulator:
             return pkg
 
     @staticmethod
-    def _check_project_header(package_type: str, project_id: Optional[str]):
-        if package_type == "configuration" and project_id:
-            raise invalid_input("The X-MSTR-ProjectID header must not be provided for a configuration package.")
-        if package_type in ("project", "project_security") and not project_id:
-            raise missing_info("The X-MSTR-ProjectID header is required for a %s package." % package_type)
-
-    def _validate_definition(self, body: dict, project_id: Optional[str]) -> tuple:
+    def _package_type(body) -> str:
         if not isinstance(body, dict):
             raise invalid_input("The package definition must be a JSON object.")
         package_type = body.get("type")
         if package_type not in PACKAGE_TYPES:
             raise invalid_input("Invalid package type '%s'; expected one of %s." % (package_type, ", ".join(PACKAGE_TYPES)))
-        self._check_project_header(package_type, project_id)
-        if project_id:
-            project_id = self.require_project(project_id)
+        return package_type
+
+    @staticmethod
+    def _validate_definition(body: dict, package_type: str) -> tuple:
         settings = body.get("settings") or {}
         if not isinstance(settings, dict):
             raise invalid_input("settings must be a JSON object.")
@@ -491,17 +526,19 @@ class Emulator:
             "aclOnNewObjects": acl_new,
             "defaultAction": default_action,
         }
-        return package_type, project_id, clean_settings, items
+        return clean_settings, items
 
-    def define_package(self, sess: dict, package_id: str, body, project_id: Optional[str]) -> dict:
+    def define_package(self, sess: dict, package_id: str, body, rules: Check) -> dict:
         self.require_privilege(sess, seed.PRIV_CREATE_PACKAGE)
         with self.lock:
             pkg = self._package_of(sess, package_id)
-            package_type, project_id, settings, items = self._validate_definition(body, project_id)
+            package_type = self._package_type(body)
+            rules.definition(pkg, package_type)
+            settings, items = self._validate_definition(body, package_type)
             if pkg["status"] != "EMPTY":
                 raise invalid_input("The definition of package '%s' can only be set while it is EMPTY "
                                     "(current status: %s)." % (package_id, self.fmt(pkg["status"])))
-            pkg.update(type=package_type, settings=settings, requested=items, projectId=project_id,
+            pkg.update(type=package_type, settings=settings, requested=items,
                        status="PROCESSING", readyAt=time.monotonic() + self.processing_seconds,
                        source="definition")
             return pkg
@@ -616,22 +653,22 @@ class Emulator:
             view["content"] = content
         return view
 
-    def get_package(self, sess: dict, package_id: str, project_id: Optional[str]) -> dict:
+    def get_package(self, sess: dict, package_id: str, rules: Check) -> dict:
+        """The session's holder, once the request's project header fits it."""
         with self.lock:
             pkg = self._package_of(sess, package_id)
-            if pkg["type"]:
-                self._check_project_header(pkg["type"], project_id)
+            rules.holder(pkg)
             return pkg
 
-    def package_objects(self, sess: dict, package_id: str, ids: list) -> dict:
+    def package_objects(self, sess: dict, package_id: str, ids: list, rules: Check) -> dict:
         with self.lock:
-            pkg = self._package_of(sess, package_id)
+            pkg = self.get_package(sess, package_id, rules)
             if pkg["status"] != "READY":
                 raise invalid_input("Package '%s' is not ready (status %s)." % (package_id, self.fmt(pkg["status"])))
             if pkg["type"] != "project":
                 raise ApiError(400, "ERR0010", "Object details are only supported for project packages.")
             if not ids:
-                raise missing_info("Query parameter 'id' is required.")
+                raise invalid_input("Query parameter 'id' names no object.")
             by_id = {obj["id"]: obj for obj in pkg["objects"]}
             out = []
             for oid in ids:
@@ -681,9 +718,9 @@ class Emulator:
             return os.path.getsize(pkg["uploadPath"])
         return binaries.binary_size(pkg["header"])
 
-    def package_binary(self, sess: dict, package_id: str) -> tuple:
+    def package_binary(self, sess: dict, package_id: str, rules: Check) -> tuple:
         with self.lock:
-            pkg = self._package_of(sess, package_id)
+            pkg = self.get_package(sess, package_id, rules)
             if pkg["status"] != "READY":
                 raise invalid_input("Package '%s' is not ready (status %s); its binary cannot be downloaded."
                                     % (package_id, self.fmt(pkg["status"])))
@@ -703,20 +740,20 @@ class Emulator:
         if sent == size:
             self.record_download(package_id, digest.hexdigest(), size)
 
-    def delete_package(self, sess: dict, package_id: str) -> dict:
+    def delete_package(self, sess: dict, package_id: str, rules: Check) -> dict:
         with self.lock:
-            pkg = self._package_of(sess, package_id)
+            pkg = self.get_package(sess, package_id, rules)
             del self.packages[package_id]
             sess["packageId"] = None
             self._discard_upload(pkg)
             return {"id": package_id, "status": self.fmt("DELETING")}
 
-    def upload_package(self, sess: dict, package_id: str, path: str, project_id: Optional[str]) -> dict:
+    def upload_package(self, sess: dict, package_id: str, path: str, rules: Check) -> dict:
         """Adopt an uploaded file (already streamed to ``path``) as the package binary."""
         self.require_privilege(sess, seed.PRIV_IMPORT_PACKAGE)
         with self.lock:
             try:
-                pkg = self._package_of(sess, package_id)
+                pkg = self._package_of(sess, package_id)  # its header was judged before the body was read
                 if pkg["status"] != "EMPTY":
                     raise invalid_input("A binary can only be uploaded into an EMPTY package (current status: %s)."
                                         % self.fmt(pkg["status"]))
@@ -725,33 +762,28 @@ class Emulator:
                 except binaries.CorruptBinary as exc:
                     raise invalid_input("Invalid package binary: %s." % exc) from exc
                 if header is not None:
-                    self._check_project_header(header["type"], project_id)
+                    rules.package_type(header["type"], package_id, pkg["projectId"])
             except ApiError:
                 os.unlink(path)
                 raise
-            if project_id:
-                project_id = self.require_project(project_id)
-            pkg.update(status="READY", source="upload", uploadPath=path, projectId=project_id)
+            pkg.update(status="READY", source="upload", uploadPath=path)
             if header is None:
                 # A vendor-made binary: accepted, but its content cannot be listed here.
                 pkg.update(type=None, settings=None, content=[], objects=[], header=None)
             else:
                 pkg.update(type=header["type"], settings=header["settings"], content=header["content"],
-                           objects=header["objects"], header=header)
+                           objects=header["objects"], header=header, origin=header.get("projectId"))
             return {"id": pkg["id"], "status": self.fmt("READY")}
 
     # --------------------------------------------------------------- imports
-    def create_import(self, sess: dict, package_id: str, generate_undo: bool, project_id: Optional[str]) -> dict:
+    def create_import(self, sess: dict, package_id: str, generate_undo: bool, rules: Check) -> dict:
         self.require_privilege(sess, seed.PRIV_IMPORT_PACKAGE)
         with self.lock:
             pkg = self._package_of(sess, package_id)
+            project_id = rules.import_into(pkg)
             if pkg["status"] != "READY":
                 raise invalid_input("Package '%s' is not ready to be imported (status %s)."
                                     % (package_id, self.fmt(pkg["status"])))
-            if pkg["type"]:
-                self._check_project_header(pkg["type"], project_id)
-            if project_id:
-                project_id = self.require_project(project_id)
             started = time.monotonic()
             imp = {
                 "id": new_id(project_id),
@@ -778,21 +810,23 @@ class Emulator:
             view["message"] = imp["message"]
         return view
 
-    def get_import(self, sess: dict, import_id: str) -> dict:
+    def get_import(self, sess: dict, import_id: str, rules: Check) -> dict:
+        """The session's import process, once the request's project header fits it."""
         with self.lock:
             imp = self.imports.get(import_id)
             if imp is None or imp["session"] != sess["token"]:
                 raise not_found("Import process '%s' was not found." % import_id)
+            rules.import_process(imp)
             return imp
 
-    def delete_import(self, sess: dict, import_id: str):
+    def delete_import(self, sess: dict, import_id: str, rules: Check):
         with self.lock:
-            self.get_import(sess, import_id)
+            self.get_import(sess, import_id, rules)
             del self.imports[import_id]
 
-    def undo_binary(self, sess: dict, import_id: str) -> tuple:
+    def undo_binary(self, sess: dict, import_id: str, rules: Check) -> tuple:
         with self.lock:
-            imp = self.get_import(sess, import_id)
+            imp = self.get_import(sess, import_id, rules)
             if imp["status"] != "IMPORTED":
                 raise invalid_input("Import '%s' has not finished (status %s)." % (import_id, self.fmt(imp["status"])))
             if not imp["undoPackageCreated"]:
@@ -820,34 +854,21 @@ class Emulator:
         undo_possible = True
         deleted = []
         for obj in header["objects"]:
-            action = obj["action"]
             record = {k: copy.deepcopy(v) for k, v in obj.items() if k != "action"}
             existing = target.get(obj["id"])
-            replace = False
-            if action in ("replace", "force_replace"):
-                replace = True
-            elif action == "use_existing":
-                replace = existing is None
-            elif action == "use_newer":
-                replace = existing is None or record["dateModified"] > existing["dateModified"]
-            elif action == "use_older":
-                replace = existing is None or record["dateModified"] < existing["dateModified"]
-            elif action == "keep_both":
-                if existing is None:
-                    replace = True
-                else:
-                    copy_id = uuid.uuid4().hex.upper()
-                    record.update(id=copy_id, name=record["name"] + " (1)")
-                    target[copy_id] = record
-                    undo_possible = False
-                    continue
-            elif action == "delete":
-                if existing is not None:
-                    del target[obj["id"]]
-                    deleted.append(existing)
-                    undo_objects.append(dict(copy.deepcopy(existing), action="replace"))
-                continue
-            if replace:
+            outcome = import_outcome(obj["action"], existing, record)
+            if outcome in ("create", "replace", "copy") and record["type"] == FOLDER:
+                # A folder is created first and filled afterwards: it never keeps the source's version.
+                record["version"] = uuid.uuid4().hex.upper()
+            if outcome == "copy":
+                record.update(id=uuid.uuid4().hex.upper(), name=record["name"] + " (1)")
+                target[record["id"]] = record
+                undo_possible = False  # the vendor: no undo package for keep_both
+            elif outcome == "delete":
+                del target[obj["id"]]
+                deleted.append(existing)
+                undo_objects.append(dict(copy.deepcopy(existing), action="replace"))
+            elif outcome in ("create", "replace"):
                 undo_objects.append(dict(copy.deepcopy(existing), action="replace") if existing
                                     else dict(copy.deepcopy(record), action="delete"))
                 target[obj["id"]] = record

@@ -1,5 +1,6 @@
 # Sourced by the runme.sh of each integration target: starts emulators, stops them on exit.
 # usage: start_emulator VARIABLE [emulator options...]  -> exports VARIABLE=http://127.0.0.1:PORT/MicroStrategyLibrary
+#        (start_emulator_unlogged: the same without the request log of the conformance check)
 # ansible-test runs a copy of the target elsewhere, so runme.sh finds this file through
 # ANSIBLE_COLLECTIONS_PATH (see runme.sh).
 set -eu
@@ -38,7 +39,22 @@ start_server() {
     export "${name?}"
 }
 
+# Request logs of the emulators, read by tests/conformance after the integration targets (make conformance).
+CONFORMANCE_DIR="$COLLECTION_ROOT/tests/output/conformance"
+
+# start_emulator VARIABLE [options...]: an emulator that logs every request for the conformance check.
 start_emulator() {
+    local name="$1"
+    shift
+    mkdir -p "$CONFORMANCE_DIR"
+    local request_log
+    request_log="$(mktemp --suffix=.jsonl "$CONFORMANCE_DIR/$(basename "$PWD")-$name-XXXXXX")"
+    start_emulator_unlogged "$name" --request-log "$request_log" "$@"
+}
+
+# start_emulator_unlogged VARIABLE [options...]: no request log, for the few tests that make the collection
+# send a wrong request on purpose to see the server refuse it (the conformance check would count it).
+start_emulator_unlogged() {
     local name="$1"
     shift
     start_server "$name" "emulator listening on" "$EMULATOR_PYTHON" -m tests.emulator --port 0 --parent-pid $$ "$@"

@@ -2,11 +2,14 @@
 
 Starts two emulator processes (a source and a target Library), runs
 playbooks/migrate.yml from one to the other with the example variables of the
-project package "Year", shows what happened, and stops the emulators.
+project package "Year", shows what happened (the files, the import plan, the
+target's objects), runs the same migration again to show that it changes
+nothing, and stops the emulators.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -49,24 +52,38 @@ def run_playbook(source: EmulatorProcess, target: EmulatorProcess, packages: Pat
     subprocess.run(command, env=env, check=True)
 
 
+def files(packages: Path) -> dict:
+    return {path.name: (path.stat().st_mtime_ns, hashlib.sha256(path.read_bytes()).hexdigest())
+            for path in sorted(packages.iterdir())}
+
+
 def show(source: EmulatorProcess, target: EmulatorProcess, packages: Path, before: dict) -> None:
     after = target.objects()[DEMO_PROJECT]
     manifest = json.loads((packages / "year.mmp.json").read_text())
     print("\n==== What happened ====")
     print("Files in %s:" % packages)
     for path in sorted(packages.iterdir()):
-        print("  %-22s %8d bytes  mode %s" % (path.name, path.stat().st_size, oct(path.stat().st_mode & 0o777)))
+        print("  %-36s %6d bytes  mode %s" % (path.name, path.stat().st_size, oct(path.stat().st_mode & 0o777)))
     package = manifest["package"]
     print("Manifest: %d object(s), fingerprint %s..." % (len(package["objects"]), package["fingerprint"][:16]))
     for item in package["objects"]:
         role = "asked for" if item["explicit_included"] else "dependent"
         print("  %s %-8s type %-3s version %s (%s)" % (item["id"], item["name"], item["type"], item["version"], role))
+    record_path = next(packages.glob("year.import.*.json"))
+    record = json.loads(record_path.read_text())
+    print("Import plan (from %s):" % record_path.name)
+    for entry in record["plan"]:
+        print("  %-8s %-7s action %-8s version in target before: %s, after: %s" % (
+            entry["name"], entry["outcome"], entry["action"], entry["version_before"], entry["version_after"]))
     print("Target project 'Demo Project' before: %d objects, after: %d" % (len(before), len(after)))
-    for object_id in sorted(set(after) - set(before)):
-        print("  new: %s %s (version %s)" % (object_id, after[object_id]["name"], after[object_id]["version"]))
-    print("Undo package: %s (import it with playbooks/import_package.yml to roll back)" % (packages / "year.undo.mmp"))
-    leftovers = [s for s in (source.state(), target.state()) if s["sessions"] or s["packages"] or s["imports"]]
-    print("Sessions, package holders and imports left on the servers: %s" % ("none" if not leftovers else leftovers))
+    print("Undo package: %s (roll back with playbooks/import_package.yml -e rollback_record=%s)"
+          % (record["undo"]["file"], record_path))
+    leftovers(source, target)
+
+
+def leftovers(source: EmulatorProcess, target: EmulatorProcess) -> None:
+    left = [s for s in (source.state(), target.state()) if s["sessions"] or s["packages"] or s["imports"]]
+    print("Sessions, package holders and imports left on the servers: %s" % ("none" if not left else left))
 
 
 def main() -> int:
@@ -80,6 +97,14 @@ def main() -> int:
         before = target.objects()[DEMO_PROJECT]
         run_playbook(source, target, packages)
         show(source, target, packages, before)
+        print("\n==== The same migration again: nothing changed on either side ====", flush=True)
+        first = files(packages)
+        imports = target.state()["requests"]["byRoute"].get("POST /api/packages/imports", 0)
+        run_playbook(source, target, packages)
+        again = target.state()["requests"]["byRoute"].get("POST /api/packages/imports", 0)
+        print("\nFiles untouched (same mtime and sha256): %s; imports started by the second run: %d"
+              % ("yes" if files(packages) == first else "NO", again - imports))
+        leftovers(source, target)
     finally:
         source.stop()
         target.stop()

@@ -20,10 +20,11 @@ YEAR = "8D679D5111D3E4981000E787EC6DE8A4"
 LU_YEAR = "8D6793C211D3E4981000E787EC6DE8A4"
 ADMINISTRATOR = "54F3D26011D2896560009A8E67019608"
 PASSWORD = "mstr-emulator"
+OCTET_STREAM = {"Accept": "application/octet-stream"}
 
 
 class Api:
-    """A small client that follows the vendor's pages: token header plus cookies."""
+    """A small client that follows the vendor's pages: token header plus cookies, and each call's headers."""
 
     def __init__(self, base_url: str, verify=True):
         self.base_url = base_url
@@ -68,7 +69,21 @@ class Api:
                 return body
             time.sleep(0.05)
 
-    def wait_import(self, import_id: str, project=None, timeout=10.0) -> dict:
+    def download(self, package_id: str, project=TUTORIAL, **kwargs) -> requests.Response:
+        return self.call("GET", "/api/packages/%s/binary" % package_id, project=project, headers=OCTET_STREAM,
+                         **kwargs)
+
+    def delete_package(self, package_id: str, project=TUTORIAL) -> requests.Response:
+        return self.call("DELETE", "/api/packages/" + package_id, project=project, prefer_async=True)
+
+    def start_import(self, package_id: str, project=DEMO, generate_undo="true") -> requests.Response:
+        return self.call("POST", "/api/packages/imports", project=project, prefer_async=True,
+                         params={"packageId": package_id, "generateUndo": generate_undo})
+
+    def delete_import(self, import_id: str, project=DEMO) -> requests.Response:
+        return self.call("DELETE", "/api/packages/imports/" + import_id, project=project, prefer_async=True)
+
+    def wait_import(self, import_id: str, project=DEMO, timeout=10.0) -> dict:
         deadline = time.monotonic() + timeout
         while True:
             body = self.call("GET", "/api/packages/imports/" + import_id, project=project).json()

@@ -124,7 +124,7 @@ def test_user_without_package_privileges_gets_403_err0014(emu):
     guest = Api(emu.base_url)
     guest.login("", "", 8)
     assert_vendor_error(guest.call("POST", "/api/packages/imports", prefer_async=True,
-                                   params={"packageId": "x"}), 403, "ERR0014")
+                                   params={"packageId": "x", "generateUndo": "true"}), 403, "ERR0014")
 
 
 def test_load_balancer_cookie_is_required_when_enabled(start_emulator):

@@ -64,12 +64,12 @@ def test_download_drops_after_k_bytes(emu, start_emulator):
     server.faults(drop_next_downloads=1, drop_after_bytes=1_000_000)
     received = 0
     with pytest.raises(requests.RequestException):
-        with api.call("GET", "/api/packages/%s/binary" % package_id, stream=True) as response:
+        with api.download(package_id, stream=True) as response:
             assert int(response.headers["Content-Length"]) > 4 * 1024 * 1024
             for chunk in response.iter_content(65536):
                 received += len(chunk)
     assert 1_000_000 - 65536 < received <= 1_000_000  # requests drops the last partial chunk
-    again = api.call("GET", "/api/packages/%s/binary" % package_id)
+    again = api.download(package_id)
     state = server.state(checksums="true")
     assert hashlib.sha256(again.content).hexdigest() == state["packages"][0]["sha256"]
 
@@ -112,8 +112,8 @@ def _one_export(base_url: str) -> str:
     assert api.login().status_code == 204
     package_id, body = ready_package(api, project_body())
     assert body["status"] == "READY"
-    digest = hashlib.sha256(api.call("GET", "/api/packages/%s/binary" % package_id).content).hexdigest()
-    assert api.call("DELETE", "/api/packages/" + package_id, prefer_async=True).status_code == 202
+    digest = hashlib.sha256(api.download(package_id).content).hexdigest()
+    assert api.delete_package(package_id).status_code == 202
     assert api.call("POST", "/api/auth/logout").status_code == 204
     return digest
 
@@ -153,7 +153,7 @@ def test_one_gib_download_keeps_the_emulator_small(start_emulator):
     api.login()
     package_id, _unused = ready_package(api)
     total = 0
-    with api.call("GET", "/api/packages/%s/binary" % package_id, stream=True, timeout=120) as response:
+    with api.download(package_id, stream=True, timeout=120) as response:
         length = int(response.headers["Content-Length"])
         for chunk in response.iter_content(1024 * 1024):
             total += len(chunk)
@@ -175,8 +175,8 @@ def test_complete_downloads_are_recorded_when_asked(start_emulator):
     package_id, _unused = ready_package(api)
     server.faults(drop_next_downloads=1, drop_after_bytes=100)
     with pytest.raises(requests.RequestException):
-        api.call("GET", "/api/packages/%s/binary" % package_id).content  # pylint: disable=expression-not-assigned
-    data = api.call("GET", "/api/packages/%s/binary" % package_id).content
+        api.download(package_id).content  # pylint: disable=expression-not-assigned
+    data = api.download(package_id).content
     expected = {"packageId": package_id, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
     assert server.state()["downloads"] == [expected]
 

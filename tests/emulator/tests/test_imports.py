@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from conftest import (ADMINISTRATOR, CONFIGURATION_BODY, DEMO, LU_YEAR, PROJECT_SECURITY_BODY, TUTORIAL, YEAR, Api,
@@ -13,8 +15,8 @@ from test_packages import ready_package, upload
 def export(api, body=None, project=TUTORIAL) -> bytes:
     package_id, result = ready_package(api, body, project=project)
     assert result["status"] == "READY", result
-    binary = api.call("GET", "/api/packages/%s/binary" % package_id).content
-    assert api.call("DELETE", "/api/packages/" + package_id, prefer_async=True).status_code == 202
+    binary = api.download(package_id, project=project).content
+    assert api.delete_package(package_id, project=project).status_code == 202
     return binary
 
 
@@ -22,8 +24,7 @@ def run_import(api, binary, project=DEMO, generate_undo="true") -> tuple:
     """Holder, upload, import, wait; returns (holder id, final import status)."""
     holder = api.create_package(project)
     assert upload(api, holder, binary, project=project).status_code == 200
-    response = api.call("POST", "/api/packages/imports", project=project, prefer_async=True,
-                        params={"packageId": holder, "generateUndo": generate_undo})
+    response = api.start_import(holder, project=project, generate_undo=generate_undo)
     assert response.status_code == 202, response.text
     started = response.json()
     assert started["status"] == "PROCESSING" and started["progress"] == 0.0
@@ -31,9 +32,13 @@ def run_import(api, binary, project=DEMO, generate_undo="true") -> tuple:
     return holder, api.wait_import(started["id"], project=project)
 
 
-def close(api, holder, import_id):
-    assert api.call("DELETE", "/api/packages/imports/" + import_id, prefer_async=True).status_code == 202
-    assert api.call("DELETE", "/api/packages/" + holder, prefer_async=True).status_code == 202
+def close(api, holder, import_id, project=DEMO):
+    assert api.delete_import(import_id, project=project).status_code == 202
+    assert api.delete_package(holder, project=project).status_code == 202
+
+
+def undo_url(import_id: str) -> str:
+    return "/api/packages/imports/%s/undoPackage/binary" % import_id
 
 
 def test_import_creates_objects_and_undo_removes_them(emu, api):
@@ -45,7 +50,7 @@ def test_import_creates_objects_and_undo_removes_them(emu, api):
     demo = emu.objects()[DEMO]
     assert demo[YEAR]["version"] == "2215B50211EB7C9D8F150080EF651EEA"
     assert LU_YEAR in demo
-    undo = api.call("GET", "/api/packages/imports/%s/undoPackage/binary" % result["id"])
+    undo = api.call("GET", undo_url(result["id"]), project=DEMO)
     assert undo.status_code == 200 and undo.content[:8] == bytes.fromhex("0180befe7f063772")
     close(api, holder, result["id"])
     assert emu.state()["imports"] == [] and emu.state()["packages"] == []
@@ -68,7 +73,7 @@ def test_replace_updates_a_changed_object_and_undo_restores_it(emu, api):
     holder, second = run_import(api, new_binary)
     demo = emu.objects()[DEMO]
     assert demo[YEAR]["version"] == changed["version"] and demo[YEAR]["name"] == "Calendar Year"
-    undo = api.call("GET", "/api/packages/imports/%s/undoPackage/binary" % second["id"]).content
+    undo = api.call("GET", undo_url(second["id"]), project=DEMO).content
     close(api, holder, second["id"])
     run_import(api, undo, generate_undo="False")
     demo = emu.objects()[DEMO]
@@ -91,11 +96,12 @@ def test_keep_both_creates_a_copy_and_no_undo_package(emu, api):
     run_import(api, export(api))
     api.call("POST", "/api/auth/logout")
     api.login()
+    emu.patch_object(TUTORIAL, YEAR, bumpVersion=True)
     _unused, result = run_import(api, export(api, project_body(action="keep_both", include=False)))
     assert result["status"] == "IMPORTED" and result["undoPackageCreated"] is False
     names = sorted(o["name"] for o in emu.objects()[DEMO].values() if o["type"] == 12)
     assert names == ["Year", "Year (1)"]
-    assert_vendor_error(api.call("GET", "/api/packages/imports/%s/undoPackage/binary" % result["id"]), 404, "ERR004")
+    assert_vendor_error(api.call("GET", undo_url(result["id"]), project=DEMO), 404, "ERR004")
 
 
 def test_delete_of_an_object_others_use_fails_and_changes_nothing(emu, api):
@@ -153,23 +159,23 @@ def test_generate_undo_accepts_json_and_python_booleans(api, flag, expected):
 def test_generate_undo_rejects_other_words(api):
     holder = api.create_package(DEMO)
     upload(api, holder, b"x")
-    response = api.call("POST", "/api/packages/imports", project=DEMO, prefer_async=True,
-                        params={"packageId": holder, "generateUndo": "yes"})
-    assert_vendor_error(response, 400, "ERR006")
+    assert_vendor_error(api.start_import(holder, generate_undo="yes"), 400, "ERR006")
 
 
 def test_import_of_a_package_that_is_not_ready(api):
     holder = api.create_package(TUTORIAL)
-    response = api.call("POST", "/api/packages/imports", project=TUTORIAL, prefer_async=True,
-                        params={"packageId": holder})
+    response = api.start_import(holder, project=TUTORIAL)
     assert_vendor_error(response, 400, "ERR006")
     assert "not ready" in response.json()["message"]
 
 
-def test_import_needs_prefer_and_package_id(api):
-    assert_vendor_error(api.call("POST", "/api/packages/imports", project=DEMO, params={"packageId": "x"}),
-                        400, "ERR005")
+def test_import_needs_prefer_package_id_and_generate_undo(api):
+    both = {"packageId": "x", "generateUndo": "true"}
+    assert_vendor_error(api.call("POST", "/api/packages/imports", project=DEMO, params=both), 400, "ERR005")
     assert_vendor_error(api.call("POST", "/api/packages/imports", project=DEMO, prefer_async=True), 400, "ERR005")
+    response = api.call("POST", "/api/packages/imports", project=DEMO, prefer_async=True, params={"packageId": "x"})
+    assert_vendor_error(response, 400, "ERR005")
+    assert "generateUndo" in response.json()["message"]
 
 
 def test_progress_grows_while_processing(start_emulator):
@@ -179,11 +185,9 @@ def test_progress_grows_while_processing(start_emulator):
     binary = export(api)
     holder = api.create_package(DEMO)
     upload(api, holder, binary)
-    started = api.call("POST", "/api/packages/imports", project=DEMO, prefer_async=True,
-                       params={"packageId": holder}).json()
-    import time
+    started = api.start_import(holder).json()
     time.sleep(0.4)
-    middle = api.call("GET", "/api/packages/imports/" + started["id"]).json()
+    middle = api.call("GET", "/api/packages/imports/" + started["id"], project=DEMO).json()
     assert middle["status"] == "PROCESSING" and 20.0 < middle["progress"] < 90.0
     assert api.wait_import(started["id"])["status"] == "IMPORTED"
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import ADMINISTRATOR, DEMO, TUTORIAL, YEAR
+from test_auth import assert_vendor_error
+
+SECURITY_ROLE = "73F7482111D3596C60001B8F67019608"
 
 
 def test_projects_list_the_vendor_sample_projects(api):
@@ -19,10 +24,34 @@ def test_object_by_id_and_type(api):
     assert admin["name"] == "Administrator"
 
 
-def test_object_lookup_misses_answer_404(api):
-    assert api.call("GET", "/api/objects/" + YEAR, project=TUTORIAL, params={"type": 4}).status_code == 404
-    assert api.call("GET", "/api/objects/" + YEAR, project=DEMO, params={"type": 12}).status_code == 404
-    assert api.call("GET", "/api/objects/" + YEAR, params={"type": 12}).status_code == 404
+@pytest.mark.parametrize("object_id, object_type, project", [
+    (YEAR, 4, TUTORIAL),              # another type
+    (YEAR, 12, DEMO),                 # another project
+    (ADMINISTRATOR, 12, TUTORIAL),    # a configuration object looked up as a project type
+    (YEAR, 34, None),                 # a project object looked up as a configuration type
+    (SECURITY_ROLE, 34, None),
+])
+def test_object_lookup_misses_answer_404(api, object_id, object_type, project):
+    response = api.call("GET", "/api/objects/" + object_id, project=project, params={"type": object_type})
+    assert_vendor_error(response, 404, "ERR004")
+
+
+def test_object_lookup_header_rules(api):
+    # A project-level type needs the project header; a configuration-level type must not have it.
+    assert_vendor_error(api.call("GET", "/api/objects/" + YEAR, params={"type": 12}), 400, "ERR005")
+    assert_vendor_error(api.call("GET", "/api/objects/" + ADMINISTRATOR, project=TUTORIAL, params={"type": 34}),
+                        400, "ERR006")
+    assert_vendor_error(api.call("GET", "/api/objects/" + SECURITY_ROLE, project=DEMO, params={"type": 44}),
+                        400, "ERR006")
+    assert api.call("GET", "/api/objects/" + SECURITY_ROLE, params={"type": 44}).json()["name"] == "Normal Users"
+    assert_vendor_error(api.call("GET", "/api/objects/" + YEAR, project="0" * 32, params={"type": 12}), 400, "ERR006")
+
+
+def test_object_lookup_needs_its_type(api):
+    response = api.call("GET", "/api/objects/" + YEAR, project=TUTORIAL)
+    assert_vendor_error(response, 400, "ERR005")
+    assert "'type'" in response.json()["message"]
+    assert_vendor_error(api.call("GET", "/api/objects/" + YEAR, project=TUTORIAL, params={"type": ""}), 400, "ERR006")
 
 
 def test_search_by_name_and_type(api):

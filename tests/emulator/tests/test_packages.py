@@ -171,7 +171,7 @@ def test_object_rules_end_in_a_failed_status_with_a_message(api, body, project, 
     assert "fail" in result["status"].lower()
     assert fragment in result["message"]
     assert result["content"] == []
-    assert_vendor_error(api.call("GET", "/api/packages/%s/binary" % package_id), 400, "ERR006")
+    assert_vendor_error(api.download(package_id, project=project), 400, "ERR006")
 
 
 def test_lower_case_status_emulator(start_emulator):
@@ -182,7 +182,7 @@ def test_lower_case_status_emulator(start_emulator):
     assert api.call("GET", "/api/packages/" + package_id, project=TUTORIAL).json()["status"] == "empty"
     assert api.define(package_id, project_body()).json()["status"] == "processing"
     assert api.wait_package(package_id)["status"] == "ready"
-    assert api.call("DELETE", "/api/packages/" + package_id, prefer_async=True).json()["status"] == "deleting"
+    assert api.delete_package(package_id).json()["status"] == "deleting"
 
 
 def test_object_details_of_a_package(api):
@@ -201,12 +201,12 @@ def test_object_details_of_a_package(api):
 
 def test_binary_download_has_length_and_is_stable(api, emu):
     package_id, _unused = ready_package(api)
-    first = api.call("GET", "/api/packages/%s/binary" % package_id, headers={"Accept": "application/octet-stream"})
+    first = api.download(package_id)
     assert first.status_code == 200
     assert first.headers["Content-Type"] == "application/octet-stream"
     assert int(first.headers["Content-Length"]) == len(first.content)
     assert first.content[:8] == bytes.fromhex("0180befe7f063772")
-    second = api.call("GET", "/api/packages/%s/binary" % package_id)
+    second = api.download(package_id)
     assert second.content == first.content
     state = emu.state(checksums="true")
     assert state["packages"][0]["sha256"] == hashlib.sha256(first.content).hexdigest()
@@ -214,10 +214,10 @@ def test_binary_download_has_length_and_is_stable(api, emu):
 
 def test_each_export_makes_a_new_binary(api):
     package_id, _unused = ready_package(api)
-    first = api.call("GET", "/api/packages/%s/binary" % package_id).content
-    api.call("DELETE", "/api/packages/" + package_id, prefer_async=True)
+    first = api.download(package_id).content
+    api.delete_package(package_id)
     package_id, _unused = ready_package(api)
-    second = api.call("GET", "/api/packages/%s/binary" % package_id).content
+    second = api.download(package_id).content
     assert first != second  # a real server stamps ids and times into every package
 
 
@@ -227,7 +227,7 @@ def test_delete_answers_deleting_then_404(emu, api):
     assert response.status_code == 202
     assert response.json() == {"id": package_id, "status": "DELETING"}
     assert_vendor_error(api.call("GET", "/api/packages/" + package_id, project=TUTORIAL), 404, "ERR004")
-    assert_vendor_error(api.call("DELETE", "/api/packages/" + package_id, prefer_async=True), 404, "ERR004")
+    assert_vendor_error(api.delete_package(package_id), 404, "ERR004")
     assert emu.state()["packages"] == []
     api.create_package()  # the session may hold a new one
 
@@ -237,7 +237,7 @@ def test_packages_are_private_to_their_session(emu, api):
     other = Api(emu.base_url)
     other.login()
     assert_vendor_error(other.call("GET", "/api/packages/" + package_id, project=TUTORIAL), 404, "ERR004")
-    assert_vendor_error(other.call("DELETE", "/api/packages/" + package_id, prefer_async=True), 404, "ERR004")
+    assert_vendor_error(other.delete_package(package_id), 404, "ERR004")
 
 
 def upload(api, package_id, data: bytes, project=DEMO):
@@ -247,7 +247,7 @@ def upload(api, package_id, data: bytes, project=DEMO):
 
 def test_upload_restores_the_definition(emu, api):
     package_id, exported = ready_package(api)
-    binary = api.call("GET", "/api/packages/%s/binary" % package_id).content
+    binary = api.download(package_id).content
     target = Api(emu.base_url)
     target.login()
     holder = target.create_package(DEMO)
@@ -259,13 +259,13 @@ def test_upload_restores_the_definition(emu, api):
     assert [item["id"] for item in body["content"]] == [YEAR, LU_YEAR]
     # The vendor's "view uploaded package" sample lists objects without these two flags.
     assert "explicitIncluded" not in body["content"][0]
-    assert target.call("GET", "/api/packages/%s/binary" % holder).content == binary
+    assert target.download(holder, project=DEMO).content == binary
 
 
 def test_upload_of_a_truncated_binary_is_refused(emu, api):
     package_id, _unused = ready_package(api)
-    binary = api.call("GET", "/api/packages/%s/binary" % package_id).content
-    api.call("DELETE", "/api/packages/" + package_id, prefer_async=True)
+    binary = api.download(package_id).content
+    api.delete_package(package_id)
     holder = api.create_package(DEMO)
     response = upload(api, holder, binary[:-10])
     assert_vendor_error(response, 400, "ERR006")
@@ -284,8 +284,8 @@ def test_upload_needs_multipart_field_file(api):
 
 def test_chunked_streaming_upload(emu, api):
     package_id, _unused = ready_package(api)
-    binary = api.call("GET", "/api/packages/%s/binary" % package_id).content
-    api.call("DELETE", "/api/packages/" + package_id, prefer_async=True)
+    binary = api.download(package_id).content
+    api.delete_package(package_id)
     holder = api.create_package(DEMO)
     boundary = "x-emulator-boundary"
     head = ('--%s\r\nContent-Disposition: form-data; name="file"; filename="p.mmp"\r\n'
@@ -301,7 +301,7 @@ def test_chunked_streaming_upload(emu, api):
     response = api.call("PUT", "/api/packages/%s/binary" % holder, project=DEMO, data=chunks(),
                         headers={"Content-Type": "multipart/form-data; boundary=" + boundary})
     assert response.status_code == 200, response.text
-    assert api.call("GET", "/api/packages/%s/binary" % holder).content == binary
+    assert api.download(holder, project=DEMO).content == binary
 
 
 def test_vendor_made_binary_is_accepted_without_listable_content(emu, api):
@@ -314,7 +314,7 @@ def test_vendor_made_binary_is_accepted_without_listable_content(emu, api):
     assert response.json()["status"] == "READY"
     body = api.call("GET", "/api/packages/" + holder, project=DEMO, params={"showContent": "true"}).json()
     assert body["status"] == "READY" and body["content"] == []
-    downloaded = api.call("GET", "/api/packages/%s/binary" % holder).content
+    downloaded = api.download(holder, project=DEMO).content
     assert hashlib.sha256(downloaded).hexdigest() == hashlib.sha256(data).hexdigest()
 
 

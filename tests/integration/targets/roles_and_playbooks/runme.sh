@@ -9,33 +9,73 @@ PLAYBOOKS="$COLLECTION_ROOT/playbooks"
 CONNECTIONS=(-e "source_base_url=$SOURCE_URL" -e "target_base_url=$TARGET_URL"
              -e source_username=administrator -e source_password=mstr-emulator
              -e target_username=administrator -e target_password=mstr-emulator)
+SERVERS=(-e "source_url=$SOURCE_URL target_url=$TARGET_URL")
+
+# Files of a directory with their mtime and sha256, to prove a run touched nothing.
+snapshot() { (cd "$1" && find . -type f -printf '%p %T@ ' -exec sha256sum {} \; | sort); }
+# A new version of an object on the source (the emulator's admin endpoint).
+bump() { python -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=b"{\"bumpVersion\": true}", method="PATCH", headers={"Content-Type": "application/json"}))' \
+    "${SOURCE_URL%/MicroStrategyLibrary}/__emulator__/objects/$1/$2"; }
 
 # The documented playbooks, run as a user would; each run is checked by verify.yml.
+# The seeded configuration is the same on both servers: a new version of Administrator gives its package work to do.
+bump configuration 54F3D26011D2896560009A8E67019608
 imports_so_far=0
 for package in project_package configuration_package project_security_package; do
     run_playbook "$PLAYBOOKS/migrate.yml" --check -e "@$PLAYBOOKS/vars/$package.yml" "${CONNECTIONS[@]}" \
         -e "package_dir=$WORK_DIR/check-$package"
     run_playbook verify.yml -e "step=checked package=$package imports_so_far=$imports_so_far" \
-        -e "package_dir=$WORK_DIR/check-$package" -e "source_url=$SOURCE_URL target_url=$TARGET_URL"
+        -e "package_dir=$WORK_DIR/check-$package" "${SERVERS[@]}"
     imports_so_far=$((imports_so_far + 1))
     run_playbook "$PLAYBOOKS/migrate.yml" -e "@$PLAYBOOKS/vars/$package.yml" "${CONNECTIONS[@]}" \
         -e "package_dir=$WORK_DIR/$package"
-    run_playbook verify.yml -e "step=migrated package=$package" -e "package_dir=$WORK_DIR/$package" \
-        -e "source_url=$SOURCE_URL target_url=$TARGET_URL"
+    run_playbook verify.yml -e "step=migrated package=$package undo_files=1" -e "package_dir=$WORK_DIR/$package" \
+        "${SERVERS[@]}"
 done
 
-# Roll back the project package with the import playbook and its undo package.
-run_playbook "$PLAYBOOKS/import_package.yml" "${CONNECTIONS[@]}" -e target_project_id=B19DEDCC11D4E0EFC000EB9495D0F44F \
-    -e "package_file=$WORK_DIR/project_package/year.undo.mmp" -e generate_undo=false
+# The same migration again, nothing changed on either side: nothing imported, every file untouched, and the
+# summary says so. The same in check mode.
+before="$(snapshot "$WORK_DIR/project_package")"
+for mode in --check --diff; do
+    run_playbook "$PLAYBOOKS/migrate.yml" "$mode" -e "@$PLAYBOOKS/vars/project_package.yml" "${CONNECTIONS[@]}" \
+        -e "package_dir=$WORK_DIR/project_package" | tee "$WORK_DIR/rerun.log"
+    grep -q "changed=0 " "$WORK_DIR/rerun.log"
+    grep -q "The target is already up to date" "$WORK_DIR/rerun.log"
+    grep -q "unchanged since the last export" "$WORK_DIR/rerun.log"
+done
+[ "$(snapshot "$WORK_DIR/project_package")" = "$before" ]
+run_playbook verify.yml -e "step=migrated package=project_package undo_files=1 imports_so_far=$imports_so_far" \
+    -e "package_dir=$WORK_DIR/project_package" "${SERVERS[@]}"
+
+# The lookup table changes on the source: a new export, an import, a second undo file and record beside the first.
+bump B7CA92F04B9FAE8D941C3E9B7E0CD754 8D6793C211D3E4981000E787EC6DE8A4
+run_playbook "$PLAYBOOKS/migrate.yml" -e "@$PLAYBOOKS/vars/project_package.yml" "${CONNECTIONS[@]}" \
+    -e "package_dir=$WORK_DIR/project_package"
+run_playbook verify.yml -e "step=migrated package=project_package undo_files=2" \
+    -e "package_dir=$WORK_DIR/project_package" "${SERVERS[@]}"
+while read -r path _mtime sha _path; do  # the first undo file and record, byte for byte
+    case "$path" in
+        *.undo.*|*.import.*) [ "$(sha256sum "$WORK_DIR/project_package/$path" | cut -d' ' -f1)" = "$sha" ] ;;
+    esac
+done <<< "$before"
+
+# Roll back to before the first migration with the first import's record (and its undo package).
+first_record="$(ls "$WORK_DIR"/project_package/year.import.*.json | head -n 1)"
+run_playbook "$PLAYBOOKS/import_package.yml" "${CONNECTIONS[@]}" -e "rollback_record=$first_record" \
+    -e "undo_dir=$WORK_DIR"
 run_playbook verify.yml -e "step=rolled_back package=project_package" -e "package_dir=$WORK_DIR/project_package" \
-    -e "source_url=$SOURCE_URL target_url=$TARGET_URL"
+    "${SERVERS[@]}"
 
 # Reruns, version changes, failures and cleanup, through the roles.
-run_playbook roles.yml -e "source_url=$SOURCE_URL target_url=$TARGET_URL work_dir=$WORK_DIR" "$@"
+run_playbook roles.yml -e "work_dir=$WORK_DIR" "${SERVERS[@]}" "$@"
 
-# An export rerun through the playbook reports no change at all.
+# An export rerun through the playbook reports no change at all; the playbooks run whatever the inventory
+# says: with an inventory that lists localhost without a connection, and with none at all.
 run_playbook "$PLAYBOOKS/export_package.yml" -e "@$PLAYBOOKS/vars/project_package.yml" "${CONNECTIONS[@]}" \
     -e "package_dir=$WORK_DIR/rerun" >/dev/null
-run_playbook "$PLAYBOOKS/export_package.yml" -e "@$PLAYBOOKS/vars/project_package.yml" "${CONNECTIONS[@]}" \
-    -e "package_dir=$WORK_DIR/rerun" | tee "$WORK_DIR/rerun.log"
-grep -q "changed=0 " "$WORK_DIR/rerun.log"
+for inventory in "-i localhost," ""; do
+    # shellcheck disable=SC2086
+    ansible-playbook $inventory "$PLAYBOOKS/export_package.yml" -e "@$PLAYBOOKS/vars/project_package.yml" \
+        "${CONNECTIONS[@]}" -e "package_dir=$WORK_DIR/rerun" | tee "$WORK_DIR/rerun.log"
+    grep -q "changed=0 " "$WORK_DIR/rerun.log"
+done

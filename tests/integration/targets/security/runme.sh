@@ -9,6 +9,8 @@ PASSWORD="Pw-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 API_TOKEN="Tk-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 start_emulator SOURCE_URL --processing-seconds 0.2 --password "$PASSWORD" --api-token "$API_TOKEN"
 start_emulator TARGET_URL --processing-seconds 0.2 --password "$PASSWORD" --api-token "$API_TOKEN"
+# failures.yml sends a project the server does not know, on purpose: not a request for the conformance check.
+start_emulator_unlogged FAILURES_URL --processing-seconds 0.2 --password "$PASSWORD" --api-token "$API_TOKEN"
 PLAYBOOKS="$COLLECTION_ROOT/playbooks"
 
 # 1. Secrets never appear in the output of the documented playbooks at -vvvv, nor in failures.
@@ -24,11 +26,11 @@ printf 'source_password: "%s"\ntarget_password: "%s"\npassword: "%s"\n' "$PASSWO
     MSTR_BASE_URL="$SOURCE_URL" MSTR_LOGIN_MODE=api_token MSTR_API_TOKEN="$API_TOKEN" \
         run_playbook -vvvv "$PLAYBOOKS/export_package.yml" -e "@$PLAYBOOKS/vars/configuration_package.yml" \
         -e "package_dir=$WORK_DIR/packages"
-    run_playbook -vvvv failures.yml -e "emulator_url=$SOURCE_URL" -e "@$WORK_DIR/secrets.yml" || true
+    run_playbook -vvvv failures.yml -e "emulator_url=$FAILURES_URL" -e "@$WORK_DIR/secrets.yml" || true
 } >"$WORK_DIR/output.log" 2>&1
 set -x
 run_playbook secrets.yml -e "log=$WORK_DIR/output.log password=$PASSWORD api_token=$API_TOKEN" \
-    -e "source_url=$SOURCE_URL target_url=$TARGET_URL"
+    -e "source_url=$SOURCE_URL target_url=$TARGET_URL failures_url=$FAILURES_URL"
 
 # 2. TLS: a private CA, the right and a wrong host name.
 python "$COLLECTION_ROOT/tests/integration/tls.py" "$WORK_DIR"

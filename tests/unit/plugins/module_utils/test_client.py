@@ -8,12 +8,13 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from functools import partial
 import tracemalloc
 
 import pytest
 
-from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
 from ansible_collections.mstr.migration.plugins.module_utils import transfer
+from ansible_collections.mstr.migration.plugins.module_utils.api import PackageApi
 from ansible_collections.mstr.migration.plugins.module_utils.client import (Client, Sha256Pipe, decode_session,
                                                                             normalise_base_url)
 from ansible_collections.mstr.migration.plugins.module_utils.errors import (ApiError, TransportError,
@@ -35,9 +36,10 @@ def logged_in(emulator, **kwargs) -> Client:
 
 
 def ready_package(client) -> str:
-    package_id = pkg.create_holder(client, TUTORIAL)
-    pkg.define_package(client, package_id, YEAR_BODY, TUTORIAL)
-    pkg.wait_package(client, package_id, TUTORIAL, 10)
+    api = PackageApi(client, TUTORIAL, "project")
+    package_id = api.create_holder()
+    api.define(package_id, YEAR_BODY)
+    api.wait_ready(package_id, 10)
     return package_id
 
 
@@ -76,14 +78,14 @@ def test_every_login_mode(emulator, mode, user, password, token):
 
 def test_session_value_carries_token_and_cookies_to_another_client(emulator):
     first = logged_in(emulator)
-    package_id = pkg.create_holder(first, TUTORIAL)
+    package_id = PackageApi(first, TUTORIAL).create_holder()
     value = first.session_value()
     session = decode_session(value)
     assert session["base_url"] == emulator.base_url
     second = Client(session["base_url"])
     second.resume(session)
     # The holder belongs to the session: the second client sees it only through the shared session.
-    assert pkg.read_package(second, package_id, TUTORIAL)["status"] == "EMPTY"
+    assert PackageApi(second, TUTORIAL).read(package_id)["status"] == "EMPTY"
     assert set(second.secrets()) == {first.token, first.http.cookies["JSESSIONID"]}
     assert len(emulator.state()["sessions"]) == 1
 
@@ -109,7 +111,7 @@ def test_missing_privilege_is_explained(emulator):
     client = Client(emulator.base_url)
     client.login("standard", "analyst", PASSWORD)
     with pytest.raises(ApiError) as caught:
-        pkg.create_holder(client, TUTORIAL)
+        PackageApi(client, TUTORIAL).create_holder()
     assert caught.value.status == 403 and caught.value.code == "ERR0014"
     assert "Create Package" in caught.value.message and "privilege" in caught.value.message
 
@@ -135,7 +137,7 @@ def test_post_is_never_repeated_after_a_5xx(emulator):
     client = logged_in(emulator)
     emulator.faults(fail_next=1, fail_status=502, fail_match="^POST /api/packages$")
     with pytest.raises(ApiError) as caught:
-        pkg.create_holder(client, TUTORIAL)
+        PackageApi(client, TUTORIAL).create_holder()
     assert caught.value.status == 502
     assert "Bad Gateway" in caught.value.message
     state = emulator.state()
@@ -150,7 +152,7 @@ def test_connection_reset_on_get_is_retried_but_not_on_post(emulator):
     assert client.request("GET", "/sessions")["username"] == "administrator"
     emulator.faults(reset_next=1, reset_match="^POST /api/packages$")
     with pytest.raises(TransportError) as caught:
-        pkg.create_holder(client, TUTORIAL)
+        PackageApi(client, TUTORIAL).create_holder()
     assert "1 attempt" in caught.value.message
     assert emulator.state()["packages"] == []
 
@@ -172,18 +174,19 @@ def test_request_timeout(emulator):
     assert time.monotonic() - started < 2
 
 
-def test_project_header_is_sent_only_when_given(emulator):
+def test_project_header_goes_with_project_packages_only(emulator):
     client = logged_in(emulator)
-    package_id = pkg.create_holder(client, None)
-    with pytest.raises(ApiError) as caught:  # a configuration package must not get the header
-        pkg.define_package(client, package_id, dict(YEAR_BODY, type="configuration", content=[
-            {"id": "54F3D26011D2896560009A8E67019608", "type": 34, "action": "replace", "includeDependents": False}]),
-            TUTORIAL)
+    body = dict(YEAR_BODY, type="configuration", content=[
+        {"id": "54F3D26011D2896560009A8E67019608", "type": 34, "action": "replace", "includeDependents": False}])
+    api = PackageApi(client, TUTORIAL, "configuration")
+    assert api.project_id is None  # the rule: a configuration package never carries it, whatever project_id says
+    package_id = api.create_holder()
+    with pytest.raises(ApiError) as caught:  # what the server says when it comes anyway
+        PackageApi(client, TUTORIAL).define(package_id, body)
     assert caught.value.status == 400
-    pkg.define_package(client, package_id, dict(YEAR_BODY, type="configuration", content=[
-        {"id": "54F3D26011D2896560009A8E67019608", "type": 34, "action": "replace", "includeDependents": False}]),
-        pkg.project_header("configuration", TUTORIAL))
-    assert pkg.wait_package(client, package_id, None, 10)["status"] == "READY"
+    api.define(package_id, body)
+    assert api.wait_ready(package_id, 10)["status"] == "READY"
+    assert api.delete(package_id)
 
 
 class ListSink:
@@ -205,7 +208,7 @@ def test_download_dropped_midway_is_retried_from_scratch(start_emulator):
     package_id = ready_package(client)
     server.faults(drop_next_downloads=2, drop_after_bytes=1_500_000)
     sink = ListSink()
-    stats = client.download("/packages/%s/binary" % package_id, sink)
+    stats = client.download("/packages/%s/binary" % package_id, sink, TUTORIAL)
     expected = server.state(checksums="true")["packages"][0]
     assert sink.restarts == 2
     assert stats == {"size": expected["size"], "sha256": expected["sha256"]}
@@ -220,7 +223,7 @@ def test_download_gives_up_after_the_retries(start_emulator, tmp_path):
     dest.write_bytes(b"previous content")
     server.faults(drop_next_downloads=2, drop_after_bytes=100_000)
     with pytest.raises(TransportError) as caught:
-        transfer.download_to(client, "/packages/%s/binary" % package_id, str(dest), None, False)
+        transfer.download_to(partial(PackageApi(client, TUTORIAL).download, package_id), str(dest), False)
     assert "interrupted" in caught.value.message
     assert dest.read_bytes() == b"previous content"
     assert os.listdir(tmp_path) == ["p.mmp"]  # no temporary file left
@@ -232,39 +235,39 @@ def test_download_and_upload_memory_does_not_grow_with_size(start_emulator, tmp_
     package_id = ready_package(client)
     dest = tmp_path / "big.mmp"
     tracemalloc.start()
-    result = transfer.download_to(client, "/packages/%s/binary" % package_id, str(dest), None, False)
+    result = transfer.download_to(partial(PackageApi(client, TUTORIAL).download, package_id), str(dest), False)
     download_peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert result["size"] > 64 * 1024 * 1024 and dest.stat().st_size == result["size"]
     assert download_peak < 8 * 1024 * 1024, download_peak
 
-    pkg.delete_package(client, package_id)
-    holder = pkg.create_holder(client, "B19DEDCC11D4E0EFC000EB9495D0F44F")
+    PackageApi(client, TUTORIAL).delete(package_id)
+    holder = PackageApi(client, "B19DEDCC11D4E0EFC000EB9495D0F44F").create_holder()
     tracemalloc.start()
     answer, sent = client.upload("/packages/%s/binary" % holder, str(dest), "B19DEDCC11D4E0EFC000EB9495D0F44F")
     upload_peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert answer["status"] == "READY"
-    assert sent == {"size": result["size"], "sha256": result["checksum"]}
+    assert sent == {"size": result["size"], "sha256": result["sha256"]}
     assert upload_peak < 8 * 1024 * 1024, upload_peak
-    assert server.state(checksums="true")["packages"][0]["sha256"] == result["checksum"]
+    assert server.state(checksums="true")["packages"][0]["sha256"] == result["sha256"]
 
 
 def test_download_of_unchanged_bytes_reports_no_change(emulator, tmp_path):
     client = logged_in(emulator)
     package_id = ready_package(client)
     dest = tmp_path / "p.mmp"
-    first = transfer.download_to(client, "/packages/%s/binary" % package_id, str(dest), None, False)
+    first = transfer.download_to(partial(PackageApi(client, TUTORIAL).download, package_id), str(dest), False)
     assert first["changed"] and oct(dest.stat().st_mode & 0o777) == "0o600"
-    again = transfer.download_to(client, "/packages/%s/binary" % package_id, str(dest), None, False)
-    assert not again["changed"] and again["checksum"] == first["checksum"]
+    again = transfer.download_to(partial(PackageApi(client, TUTORIAL).download, package_id), str(dest), False)
+    assert not again["changed"] and again["sha256"] == first["sha256"]
     dest.write_bytes(b"other")
-    predicted = transfer.download_to(client, "/packages/%s/binary" % package_id, str(dest), None, True)
+    predicted = transfer.download_to(partial(PackageApi(client, TUTORIAL).download, package_id), str(dest), True)
     assert predicted["changed"] and dest.read_bytes() == b"other"
     # Same size, other bytes: the size alone must not decide.
     dest.write_bytes(b"x" * first["size"])
-    replaced = transfer.download_to(client, "/packages/%s/binary" % package_id, str(dest), None, False)
-    assert replaced["changed"] and hashlib.sha256(dest.read_bytes()).hexdigest() == first["checksum"]
+    replaced = transfer.download_to(partial(PackageApi(client, TUTORIAL).download, package_id), str(dest), False)
+    assert replaced["changed"] and hashlib.sha256(dest.read_bytes()).hexdigest() == first["sha256"]
 
 
 def test_sha256_pipe_hashes_in_order_and_stops_its_thread():
@@ -314,3 +317,49 @@ def test_tls_wrong_host_name_is_refused(start_emulator, tls_files):
     client = Client(server.base_url, ca_path=str(tls_files["ca"]), retries=0)
     with pytest.raises(TransportError):
         client.login("standard", "administrator", PASSWORD)
+
+
+def test_session_value_carries_how_the_server_was_reached(emulator, tmp_path):
+    from ansible_collections.mstr.migration.plugins.module_utils.runner import connection_settings
+    ca = tmp_path / "ca.pem"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n")
+    client = Client(emulator.base_url, validate_certs=False, ca_path=str(ca), timeout=7)
+    client.login("standard", "administrator", PASSWORD)
+    value = client.session_value()
+    session = decode_session(value)
+    assert (session["validate_certs"], session["ca_path"], session["timeout"]) == (False, str(ca), 7)
+    _session, settings = connection_settings({"session": value})
+    assert (settings["validate_certs"], settings["ca_path"], settings["timeout"]) == (False, str(ca), 7)
+    # A task's own option wins over the session's.
+    _session, settings = connection_settings({"session": value, "validate_certs": True, "timeout": 3})
+    assert (settings["validate_certs"], settings["ca_path"], settings["timeout"]) == (True, str(ca), 3)
+    # A session made before these keys existed: the defaults.
+    old = dict(session)
+    for key in ("validate_certs", "ca_path", "timeout"):
+        old.pop(key)
+    import base64
+    import json
+    old_value = "mstr-session-v1:" + base64.urlsafe_b64encode(json.dumps(old).encode()).decode()
+    _session, settings = connection_settings({"session": old_value})
+    assert (settings["validate_certs"], settings["ca_path"], settings["timeout"]) == (True, None, 60)
+    client.logout()
+
+
+def test_requests_say_who_sends_them(emulator):
+    from pathlib import Path
+    galaxy = (Path(__file__).resolve().parents[4] / "galaxy.yml").read_text()
+    version = next(line.split(":", 1)[1].strip() for line in galaxy.splitlines() if line.startswith("version:"))
+    client = logged_in(emulator)
+    assert client.http.headers["User-Agent"].startswith("mstr.migration/%s python-requests/" % version)
+    client.logout()
+
+
+def test_a_missing_project_header_is_explained_in_the_options_words(emulator):
+    client = logged_in(emulator)
+    package_id = ready_package(client)
+    with pytest.raises(ApiError) as caught:
+        PackageApi(client, None).delete(package_id)
+    assert caught.value.status == 400
+    assert "Hint: set project_id to the project of the package" in caught.value.message
+    assert PackageApi(client, TUTORIAL).delete(package_id)
+    client.logout()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ansible_collections.mstr.migration.plugins.module_utils import api
 from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
 from ansible_collections.mstr.migration.plugins.module_utils.client import decode_session, normalise_base_url
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError
@@ -77,7 +78,7 @@ def test_wait_loop_survives_any_answer(answers):
     def sleep(seconds):
         now[0] += seconds
 
-    only_mstr_errors(pkg.wait_for_status, read, "READY", "package P", 3, lambda: now[0], sleep)
+    only_mstr_errors(api.wait_for_status, read, "READY", "package P", 3, lambda: now[0], sleep)
 
 
 @settings(max_examples=300, deadline=None)

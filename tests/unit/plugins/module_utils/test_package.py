@@ -9,6 +9,7 @@ import copy
 
 import pytest
 
+from ansible_collections.mstr.migration.plugins.module_utils import api
 from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
 from ansible_collections.mstr.migration.plugins.module_utils.errors import (OperationFailed, ValidationError,
                                                                             WaitTimeout)
@@ -208,7 +209,7 @@ def scripted(statuses, fake, request_seconds=0.01):
 
 def test_wait_polls_fast_then_backs_off_with_a_cap():
     fake = FakeTime()
-    pkg.wait_for_status(scripted(["PROCESSING"] * 60 + ["READY"], fake), "READY", "package P", 1000,
+    api.wait_for_status(scripted(["PROCESSING"] * 60 + ["READY"], fake), "READY", "package P", 1000,
                         clock=fake.clock, sleep=fake.sleep, max_interval=5.0)
     assert fake.sleeps[0] == pytest.approx(0.05)
     assert all(b >= a - 1e-9 for a, b in zip(fake.sleeps, fake.sleeps[1:]))  # never faster again
@@ -222,14 +223,14 @@ def test_wait_notices_the_end_within_100ms_plus_10_percent(processing):
     def read():
         fake.now += 0.005
         return {"status": "READY" if fake.now >= processing else "processing"}
-    body = pkg.wait_for_status(read, "READY", "package P", 1000, clock=fake.clock, sleep=fake.sleep)
+    body = api.wait_for_status(read, "READY", "package P", 1000, clock=fake.clock, sleep=fake.sleep)
     assert body["elapsed"] <= processing + 0.1 + 0.1 * processing
 
 
 def test_wait_is_case_insensitive_and_fails_fast_with_the_server_message():
     fake = FakeTime()
     with pytest.raises(OperationFailed) as caught:
-        pkg.wait_for_status(scripted(["processing", "creation_failed"], fake), "READY", "package P", 600,
+        api.wait_for_status(scripted(["processing", "creation_failed"], fake), "READY", "package P", 600,
                             clock=fake.clock, sleep=fake.sleep)
     assert "CREATION_FAILED" in caught.value.message and "Object Year is locked" in caught.value.message
     assert fake.now < 1
@@ -238,7 +239,7 @@ def test_wait_is_case_insensitive_and_fails_fast_with_the_server_message():
 def test_wait_timeout_says_last_status_and_elapsed_time():
     fake = FakeTime()
     with pytest.raises(WaitTimeout) as caught:
-        pkg.wait_for_status(scripted(["PROCESSING"] * 1000, fake), "READY", "package P", 10,
+        api.wait_for_status(scripted(["PROCESSING"] * 1000, fake), "READY", "package P", 10,
                             clock=fake.clock, sleep=fake.sleep)
     assert "still PROCESSING after 10." in caught.value.message
     assert caught.value.details["status"] == "PROCESSING"
@@ -246,6 +247,6 @@ def test_wait_timeout_says_last_status_and_elapsed_time():
 
 
 def test_project_header_rule():
-    assert pkg.project_header("configuration", TUTORIAL) is None
-    assert pkg.project_header("project", TUTORIAL) == TUTORIAL
-    assert pkg.project_header("project_security", TUTORIAL) == TUTORIAL
+    assert api.project_header("configuration", TUTORIAL) is None
+    assert api.project_header("project", TUTORIAL) == TUTORIAL
+    assert api.project_header("project_security", TUTORIAL) == TUTORIAL

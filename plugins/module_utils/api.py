@@ -1,0 +1,284 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What goes over the wire for each step of the package workflows, in one file.
+
+``PackageApi`` owns every endpoint path (ids checked and quoted), the headers
+each call sends, the status words, the answer-shape checks and the waits.
+The project header is decided once, when the object is made: every call of a
+``project`` or ``project_security`` package, and of an import into a project,
+carries ``X-MSTR-ProjectID``; a ``configuration`` package never does (the
+vendor pages, ``create-a-migration-package.md`` and
+``import-a-migration-package.md``). Login and logout are the client's.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable, Optional
+from urllib.parse import quote
+
+from ansible_collections.mstr.migration.plugins.module_utils.errors import (ApiError, OperationFailed, PackageGone,
+                                                                            ResponseError, ValidationError,
+                                                                            WaitTimeout)
+
+PACKAGE_READY = "READY"
+PACKAGE_EMPTY = "EMPTY"
+IMPORT_DONE = "IMPORTED"
+PROJECT_OBJECT = "project_object"
+# Object types that live outside projects (API_NOTES: configuration-level objects): configuration packages hold
+# them, and they are read without a project header.
+CONFIGURATION_LEVEL_TYPES = frozenset((29, 30, 31, 34, 35, 44, 51, 57, 77))
+# How many object lookups run at once when a package is compared with a target.
+LOOKUP_WORKERS = 8
+
+# Ids the server hands out (base64 of "<project id>:<32 hex>"): opaque, but never a path of their own.
+_SERVER_ID = re.compile(r"^[A-Za-z0-9+=_.:~-]{1,512}$")
+_OBJECT_ID = re.compile(r"^[0-9A-Fa-f]{32}$")
+
+
+# ------------------------------------------------------------ answer shapes
+def mapping(value, what: str) -> dict:
+    """A JSON object from the server, or a clear error instead of a traceback."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ResponseError("unexpected answer from the server: %s is %s, not a JSON object"
+                            % (what, type(value).__name__))
+    return value
+
+
+def list_of(value, kind: type, kind_name: str, what: str) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, kind) for item in value):
+        raise ResponseError("unexpected answer from the server: %s is not a list of %s" % (what, kind_name))
+    return value
+
+
+def objects_list(value, what: str) -> list:
+    return list_of(value, dict, "JSON objects", what)
+
+
+def strings_list(value, what: str) -> list:
+    """A list of strings (settings lists), or a clear error."""
+    return list_of(value, str, "strings", what)
+
+
+def _new_id(answer, what: str) -> str:
+    new_id = mapping(answer, what).get("id")
+    if not isinstance(new_id, str) or not new_id:
+        raise ResponseError("unexpected answer from the server: %s has no id" % what)
+    return new_id
+
+
+# ------------------------------------------------------------------ statuses
+def normalise_status(status) -> str:
+    """Servers print ``READY`` or ``ready``; compare upper case."""
+    return str(status or "").upper()
+
+
+def is_failed(status) -> bool:
+    return "FAIL" in normalise_status(status)
+
+
+def wait_for_status(read: Callable[[], dict], success: str, what: str, timeout: float,
+                    clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+                    min_interval: float = 0.05, max_interval: float = 5.0) -> dict:
+    """Poll ``read`` until its status is ``success``.
+
+    Polls fast at first, then every tenth of the time already waited (so a
+    change is seen within about 10 % of the processing time), never slower
+    than ``max_interval``. A status containing FAIL stops at once with the
+    server's message; ``timeout`` stops with the last status and elapsed time.
+    """
+    started = clock()
+    while True:
+        body = mapping(read(), what)
+        status = normalise_status(body.get("status"))
+        elapsed = clock() - started
+        if status == success:
+            body["elapsed"] = round(elapsed, 3)
+            return body
+        if is_failed(status):
+            raise OperationFailed("%s ended with status %s after %.1f s: %s"
+                                  % (what, status, elapsed, body.get("message") or "the server gave no message"),
+                                  status=status, elapsed=round(elapsed, 3))
+        if elapsed >= timeout:
+            raise WaitTimeout("%s is still %s after %.1f s (wait_timeout=%s); raise wait_timeout or check the "
+                              "server" % (what, status or "without status", elapsed, timeout),
+                              status=status, elapsed=round(elapsed, 3))
+        sleep(max(0.0, min(max_interval, max(min_interval, elapsed / 10.0), timeout - elapsed)))
+
+
+# ----------------------------------------------------------------- ids, header
+def check_server_id(value, option: str) -> str:
+    """A package or import id as the server gave it out; refused before any request when it could leave its path."""
+    if not isinstance(value, str) or not _SERVER_ID.match(value) or set(value) <= {"."}:
+        raise ValidationError(option, "%r is not a package or import id; pass the id an earlier task returned "
+                                      "(for example \"{{ package.package_id }}\") unchanged" % (value,))
+    return value
+
+
+def _segment(value: str, option: str) -> str:
+    # '=' stays as the vendor pages print it; anything else outside the id alphabet was refused above.
+    return quote(check_server_id(value, option), safe="=+:~")
+
+
+def project_header(package_type: Optional[str], project_id: Optional[str]) -> Optional[str]:
+    """The X-MSTR-ProjectID rule: the project for project and project security packages, none for configuration."""
+    return None if package_type == "configuration" else (project_id or None)
+
+
+class PackageApi:
+    """The package and import calls of one server session, each with exactly the headers the vendor pages send.
+
+    ``package_type`` None means "not known yet" (a holder to upload into, a
+    cleanup by id): the project header is then sent whenever a project is given.
+    """
+
+    def __init__(self, client, project_id: Optional[str], package_type: Optional[str] = None):
+        self.client = client
+        self.project_id = project_header(package_type, project_id)
+
+    def _call(self, method: str, path: str, **kwargs):
+        return self.client.request(method, path, project_id=self.project_id, **kwargs)
+
+    # ---------------------------------------------------------------- holders
+    def create_holder(self) -> str:
+        return _new_id(self._call("POST", "/packages", expect=(201, 200)), "the new package")
+
+    def define(self, package_id: str, body: dict) -> None:
+        self._call("PUT", "/packages/" + _segment(package_id, "package_id"), prefer_async=True, json_body=body,
+                   expect=(202, 200, 204))
+
+    def read(self, package_id: str, show_content: bool = True) -> dict:
+        try:
+            answer = self._call("GET", "/packages/" + _segment(package_id, "package_id"),
+                                params={"showContent": "true" if show_content else "false"})
+        except ApiError as exc:
+            if exc.not_found:
+                raise PackageGone("package %s was not found: it was deleted, or the session that created it ended "
+                                  "(a package lives only in its own session; pass the same session to every task)"
+                                  % package_id, package_id=package_id, http_status=exc.status) from exc
+            raise
+        return mapping(answer, "the package")
+
+    def wait_ready(self, package_id: str, timeout: float) -> dict:
+        return wait_for_status(lambda: self.read(package_id), PACKAGE_READY, "package %s" % package_id, timeout)
+
+    def delete(self, package_id: str) -> bool:
+        """Delete a package holder; False when it was already gone."""
+        return self._delete("/packages/" + _segment(package_id, "package_id"))
+
+    def object_details(self, package_id: str, object_ids: list) -> list:
+        """Readable definitions of objects in a package."""
+        details = self._call("GET", "/packages/%s/objects" % _segment(package_id, "package_id"),
+                             params={"id": ",".join(object_ids)})
+        return objects_list(mapping(details, "the object details").get("objects"), "the object details")
+
+    def download(self, package_id: str, sink) -> dict:
+        return self.client.download("/packages/%s/binary" % _segment(package_id, "package_id"), sink,
+                                    self.project_id)
+
+    def upload(self, package_id: str, file_path: str) -> tuple:
+        return self.client.upload("/packages/%s/binary" % _segment(package_id, "package_id"), file_path,
+                                  self.project_id)
+
+    # ---------------------------------------------------------------- imports
+    def start_import(self, package_id: str, generate_undo: bool) -> dict:
+        # POST is never repeated blindly (the client's rule): a second import would apply the package twice.
+        started = self._call("POST", "/packages/imports", prefer_async=True,
+                             params={"packageId": check_server_id(package_id, "package_id"),
+                                     "generateUndo": "true" if generate_undo else "false"},
+                             expect=(202, 200, 201))
+        _new_id(started, "the new import")
+        return started
+
+    def read_import(self, import_id: str) -> dict:
+        return mapping(self._call("GET", "/packages/imports/" + _segment(import_id, "import_id")), "the import")
+
+    def wait_import(self, import_id: str, timeout: float) -> dict:
+        return wait_for_status(lambda: self.read_import(import_id), IMPORT_DONE, "import %s" % import_id, timeout)
+
+    def delete_import(self, import_id: str) -> bool:
+        """Close an import process; False when it was already closed."""
+        return self._delete("/packages/imports/" + _segment(import_id, "import_id"))
+
+    def download_undo(self, import_id: str, sink) -> dict:
+        return self.client.download("/packages/imports/%s/undoPackage/binary" % _segment(import_id, "import_id"),
+                                    sink, self.project_id)
+
+    def _delete(self, path: str) -> bool:
+        """An asynchronous DELETE; False when the resource was already gone."""
+        try:
+            self._call("DELETE", path, prefer_async=True, expect=(202, 200, 204))
+        except ApiError as exc:
+            # Gone, or its session is: a holder and an import die with the session that owns them.
+            if exc.not_found or exc.session_expired:
+                return False
+            raise
+        return True
+
+    # ---------------------------------------------------------------- objects
+    def object_header(self, object_type, level: Optional[str]) -> Optional[str]:
+        """Project objects are read in the project; configuration objects (users, roles, ...) without one."""
+        if level:
+            return self.project_id if level == PROJECT_OBJECT else None
+        return None if object_type in CONFIGURATION_LEVEL_TYPES else self.project_id
+
+    def search(self, name: str, object_type: int) -> list:
+        found = self._call("GET", "/searches/results", params={"name": name, "type": object_type, "pattern": 2})
+        return objects_list(mapping(found, "the search").get("result"), "the search result")
+
+    def read_objects(self, items: list, workers: int = LOOKUP_WORKERS) -> list:
+        """The target's copy of each ``{id, type, level}`` (None where it has none), in order.
+
+        Up to ``workers`` lookups run at once, each on its own connection of this
+        session: a package of a thousand objects is not a thousand round trips in a row.
+        """
+        if not items:
+            return []
+        forks: list = []
+        local = threading.local()
+        lock = threading.Lock()
+
+        def lookup(item):
+            client = getattr(local, "client", None)
+            if client is None:
+                client = local.client = self.client.fork()
+                with lock:
+                    forks.append(client)
+            return self._read_object(client, item)
+
+        try:
+            with ThreadPoolExecutor(max_workers=min(workers, len(items)), thread_name_prefix="lookup") as pool:
+                return list(pool.map(lookup, items))
+        finally:
+            for client in forks:
+                client.close()
+
+    def _read_object(self, client, item: dict) -> Optional[dict]:
+        object_id, object_type = item["id"], item["type"]
+        if not isinstance(object_id, str) or not _OBJECT_ID.match(object_id) or isinstance(object_type, bool) \
+                or not isinstance(object_type, int):
+            raise ResponseError("unexpected answer from the server: the package lists an object with id %r and "
+                                "type %r" % (object_id, object_type))
+        try:
+            answer = client.request("GET", "/objects/" + object_id, params={"type": object_type},
+                                    project_id=self.object_header(object_type, item.get("level")))
+        except ApiError as exc:
+            if exc.not_found:
+                return None
+            raise
+        return mapping(answer, "object %s" % object_id)
+
+    # ---------------------------------------------------------------- session
+    def session_user(self) -> dict:
+        """The logged-in user (one read, not retried: it is for display and records)."""
+        info = mapping(self.client.request("GET", "/sessions", retries=0), "the session")
+        return {"id": info.get("id"), "username": info.get("username"), "full_name": info.get("fullName")}

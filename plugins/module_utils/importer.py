@@ -1,0 +1,376 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""A whole import in one call: verify, compare with the target, upload, import, undo package, record, clean up.
+
+The mirror of ``export.py``. Before any request the file is checked against
+its manifest. The package's objects are then looked up in the target and
+each gets an outcome (``plan.py``); when nothing would change, nothing is
+imported and nothing is written. An import's undo package and its record are
+rollback points: they go to new files named after the moment of the import
+and never replace an existing file. The holder and the import process are
+released whatever fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from typing import Optional
+
+from ansible_collections.mstr.migration.plugins.module_utils import export
+from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
+from ansible_collections.mstr.migration.plugins.module_utils import plan as planning
+from ansible_collections.mstr.migration.plugins.module_utils import transfer
+from ansible_collections.mstr.migration.plugins.module_utils.api import (PACKAGE_READY, PackageApi, normalise_status,
+                                                                         objects_list)
+from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
+
+RECORD_FORMAT = "mstr.migration/import-record-1"
+STAMP = "%Y%m%dT%H%M%SZ"
+# What a manifest object needs to stand in for the server's reading of the uploaded file.
+PLAN_KEYS = ("id", "type", "version", "action")
+SECURITY_UNKNOWN = ("a project security package carries the users' security links in the project, which the "
+                    "object API does not show, so it is imported every time")
+EMPTY_UNKNOWN = "the server listed no objects in the package, so it could not be compared with the target"
+
+
+# ------------------------------------------------------------ before any request
+def _load_json(path: str, option: str) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            data = json.load(handle)
+    except OSError as exc:
+        raise ValidationError(option, "%s cannot be read: %s" % (path, exc.strerror)) from exc
+    except ValueError as exc:
+        raise ValidationError(option, "%s is not JSON (%s); give the manifest mstr.migration.mstr_package_export "
+                                      "wrote, or an import record" % (path, exc)) from exc
+    if not isinstance(data, dict) or data.get("format") not in (export.MANIFEST_FORMAT, RECORD_FORMAT):
+        raise ValidationError(option, "%s is not a manifest of mstr.migration.mstr_package_export (format %s) nor an "
+                                      "import record (format %s)" % (path, export.MANIFEST_FORMAT, RECORD_FORMAT))
+    return data
+
+
+def _described_file(data: dict) -> dict:
+    """The size and sha256 a manifest (the package) or an import record (its undo package) promises."""
+    described = data.get("binary") if data["format"] == export.MANIFEST_FORMAT else data.get("undo")
+    if not isinstance(described, dict) or not isinstance(described.get("size"), int) \
+            or not isinstance(described.get("sha256"), str):
+        return {}
+    return described
+
+
+def _manifest_objects(data: dict) -> Optional[list]:
+    """The package's objects as the server listed them at export time, when complete enough to plan with."""
+    objects = (data.get("package") or {}).get("objects") if data["format"] == export.MANIFEST_FORMAT else None
+    if not isinstance(objects, list) or not objects or not all(
+            isinstance(item, dict) and all(item.get(key) is not None for key in PLAN_KEYS) for item in objects):
+        return None
+    return [{"id": item["id"], "name": item.get("name"), "type": item["type"], "version": item["version"],
+             "action": item["action"], "dateModified": item.get("date_modified"), "level": item.get("level")}
+            for item in objects]
+
+
+def verify_source(src: str, manifest: Optional[str]) -> dict:
+    """Check ``src`` against its manifest (``<src>.json`` when ``manifest`` is not given), before any request."""
+    transfer.check_src(src)
+    path = manifest or export.manifest_path(src, None)
+    if not manifest and not os.path.exists(path):
+        return {"src": src, "size": os.path.getsize(src), "sha256": None, "manifest": None, "type": None,
+                "objects": None}
+    if os.path.abspath(path) == os.path.abspath(src):
+        raise ValidationError("manifest", "is the package file itself; give its manifest (%s.json)" % src)
+    data = _load_json(path, "manifest")
+    described = _described_file(data)
+    if not described:
+        raise ValidationError("manifest", "%s describes no package file (it is an import record without an undo "
+                                          "package); give the manifest of %s" % (path, src))
+    size = os.path.getsize(src)
+    sha256 = transfer.file_sha256(src) if size == described["size"] else None
+    if size != described["size"] or sha256 != described["sha256"]:
+        raise ValidationError("src", "%s does not match its manifest %s: the file has %d bytes and sha256 %s, the "
+                                     "manifest says %d bytes and sha256 %s. The file was changed or damaged after it "
+                                     "was written; export it again (or restore it) rather than import it"
+                              % (src, path, size, sha256 or transfer.file_sha256(src), described["size"],
+                                 described["sha256"]))
+    package_type = (data.get("package") or {}).get("type")
+    return {"src": src, "size": size, "sha256": sha256, "manifest": path,
+            "type": package_type if package_type in pkg.PACKAGE_TYPES else None,
+            "objects": _manifest_objects(data)}
+
+
+def check_undo_dir(undo_dir: str) -> None:
+    if not os.path.isdir(undo_dir):
+        raise ValidationError("undo_dir", "%s is not a directory; create it first (ansible.builtin.file with state: "
+                                          "directory) or leave undo_dir unset to write next to src" % undo_dir)
+    if not os.access(undo_dir, os.W_OK):
+        raise ValidationError("undo_dir", "the directory %s is not writable by this user" % undo_dir)
+
+
+# ------------------------------------------------------------------ comparing
+def _lookups(objects: list) -> list:
+    return [{"id": str(item.get("id", "")).upper(), "type": item.get("type"), "level": item.get("level")}
+            for item in objects]
+
+
+def compare(api: PackageApi, objects: list, unknown_reason: Optional[str] = None) -> list:
+    """The plan of ``objects`` (server keys) against the target; one lookup per object, several at once."""
+    if unknown_reason:
+        return planning.build_plan(objects, [None] * len(objects), unknown_reason)
+    return planning.build_plan(objects, api.read_objects(_lookups(objects)))
+
+
+def _same_objects(first: list, second: list) -> bool:
+    def key(items):
+        return sorted((str(i.get("id", "")).upper(), i.get("type"), i.get("version"), i.get("action")) for i in items)
+    return key(first) == key(second)
+
+
+def _versions_after(api: PackageApi, objects: list, plan: list) -> None:
+    """Read back what the import changed; every other object kept its version."""
+    changed = [index for index, entry in enumerate(plan) if entry["outcome"] in planning.CHANGING]
+    found = api.read_objects(_lookups([objects[index] for index in changed]))
+    after = dict(zip(changed, found))
+    for index, entry in enumerate(plan):
+        entry["version_after"] = (after[index] or {}).get("version") if index in after else entry["version_before"]
+
+
+# ----------------------------------------------------------------- rollback points
+def _stem(src: str) -> str:
+    name = os.path.basename(src)
+    return name[:-len(".mmp")] if name.lower().endswith(".mmp") and len(name) > 4 else name
+
+
+def _place(undo_dir: str, stem: str, stamp: str, undo_temp: Optional[str], record_for) -> tuple:
+    """Give the undo package and the record new names; an existing file is never replaced, a later suffix is used.
+
+    The undo package goes first: if the record then cannot be written, the undo package stays (a rollback
+    point without its record is still a rollback point) and the error names it.
+    """
+    attempt = 1
+    while True:
+        suffix = stamp if attempt == 1 else "%s-%d" % (stamp, attempt)
+        attempt += 1
+        undo_path = os.path.join(undo_dir, "%s.undo.%s.mmp" % (stem, suffix)) if undo_temp else None
+        record_path = os.path.join(undo_dir, "%s.import.%s.json" % (stem, suffix))
+        if os.path.lexists(record_path):
+            continue
+        try:
+            if undo_path:
+                transfer.link_new(undo_temp, undo_path)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise MstrError("the undo package could not be saved as %s: %s" % (undo_path, exc.strerror)) from exc
+        record = transfer.TempFileSink(record_path)
+        try:
+            record.write((json.dumps(record_for(undo_path), indent=2, sort_keys=True) + "\n").encode())
+            record.handle.close()
+            transfer.link_new(record.path, record_path)
+            return undo_path, record_path
+        except FileExistsError:
+            if undo_path:
+                os.replace(undo_path, undo_temp)  # back to its temporary name, for the next suffix
+        except OSError as exc:
+            raise MstrError("the import record could not be written to %s: %s%s" % (
+                record_path, exc.strerror, "; the undo package was saved as %s" % undo_path if undo_path else ""),
+                undo_package=undo_path) from exc
+        finally:
+            record.discard()
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+# ------------------------------------------------------------------ the import
+class Import:
+    """One whole import; ``run()`` returns ``(changed, result, diff)``."""
+
+    def __init__(self, client, source: dict, project_id: Optional[str], undo_dir: str, generate_undo: bool,
+                 force: bool, wait_timeout: float, check_mode: bool):
+        self.client = client
+        self.source = source
+        self.project_id = project_id
+        self.undo_dir = undo_dir
+        self.generate_undo = generate_undo
+        self.force = force
+        self.wait_timeout = wait_timeout
+        self.check_mode = check_mode
+        self.api = PackageApi(client, project_id, source["type"])
+        self.started_at = _now()
+        self.stamp = time.strftime(STAMP, time.gmtime())
+        self.compare_seconds = 0.0
+        self.notes: list = []
+        if source["manifest"] is None:
+            self.notes.append("%s has no manifest (%s.json): it was imported without a size and checksum check"
+                              % (source["src"], source["src"]))
+
+    def _package_type(self, objects: list) -> Optional[str]:
+        """The manifest's type; else what the content shows. The read-back of an uploaded package has no type, but
+        only a project security package lists users and groups alone while uploaded into a project (a
+        configuration package is refused there)."""
+        if self.source["type"] or not self.api.project_id:
+            return self.source["type"]
+        if objects and all(item.get("type") == pkg.USER_TYPE for item in objects):
+            return "project_security"
+        return None
+
+    def _compare(self, objects: list) -> list:
+        started = time.monotonic()
+        reason = SECURITY_UNKNOWN if self._package_type(objects) == "project_security" else None
+        if not objects:
+            reason = EMPTY_UNKNOWN
+        if reason and reason not in self.notes:
+            self.notes.append(reason)
+        try:
+            return compare(self.api, objects, reason)
+        finally:
+            self.compare_seconds += time.monotonic() - started
+
+    def run(self) -> tuple:
+        objects = self.source["objects"]
+        plan = None
+        if objects is not None:
+            # The manifest lists what the file holds: compare first, and upload only when something would change.
+            plan = self._compare(objects)
+            if self.check_mode or not (self.force or planning.needs_import(plan)):
+                return self._result(plan, imported=False)
+        package_id = self.api.create_holder()
+        import_id = None
+        undo = None
+        failed = True
+        try:
+            answer, sent = self.api.upload(package_id, self.source["src"])
+            self.source["sha256"] = self.source["sha256"] or sent["sha256"]
+            if isinstance(answer, dict) and normalise_status(answer.get("status")) == PACKAGE_READY:
+                package = self.api.read(package_id)
+            else:
+                package = self.api.wait_ready(package_id, self.wait_timeout)
+            content = objects_list(package.get("content"), "the package content")
+            if objects is None or not _same_objects(objects, content):
+                objects, plan = content, self._compare(content)
+            if self.check_mode or not (self.force or planning.needs_import(plan)):
+                failed = False
+                return self._result(plan, imported=False)
+            started = self.api.start_import(package_id, self.generate_undo)
+            import_id = started["id"]
+            try:
+                done = self.api.wait_import(import_id, self.wait_timeout)
+            except MstrError as exc:
+                exc.details.setdefault("import_id", import_id)
+                raise
+            undo = self._download_undo(import_id, done)
+            _versions_after(self.api, objects, plan)
+            result = self._finish(plan, done, undo)
+            failed = False
+            return result
+        finally:
+            if undo is not None:
+                undo["sink"].discard()
+            self._release(package_id, import_id, failed)
+
+    def _download_undo(self, import_id: str, done: dict) -> Optional[dict]:
+        if not done.get("undoPackageCreated"):
+            return None
+        sink = transfer.TempFileSink(os.path.join(self.undo_dir, _stem(self.source["src"]) + ".undo.mmp"))
+        undo = {"sink": sink, "stats": None, "error": None}
+        try:
+            undo["stats"] = self.api.download_undo(import_id, sink)
+            sink.handle.close()
+        except MstrError as exc:
+            # The import is done: the record must still say so, and why there is no undo package.
+            undo["error"] = exc.message
+        except OSError as exc:
+            undo["error"] = "writing it to %s failed: %s" % (self.undo_dir, exc.strerror)
+        return undo
+
+    def _release(self, package_id: str, import_id: Optional[str], failed: bool) -> None:
+        """Close the import and delete the holder; after a failure, the first error is the one to report."""
+        for release, resource in ((self.api.delete_import, import_id), (self.api.delete, package_id)):
+            if resource is None:
+                continue
+            try:
+                release(resource)
+            except MstrError:
+                if not failed:
+                    raise
+
+    def _user(self) -> Optional[dict]:
+        try:
+            return self.api.session_user()
+        except MstrError:
+            return None  # the record is worth more than the name of its user
+
+    def _finish(self, plan: list, done: dict, undo: Optional[dict]) -> tuple:
+        user = self._user()
+        stats = undo["stats"] if undo and not undo["error"] else None
+        status = pkg.import_result(done)
+
+        def record_for(undo_path):
+            return {
+                "format": RECORD_FORMAT,
+                "target": {"base_url": self.client.base_url, "project_id": self.api.project_id, "user": user},
+                "started_at": self.started_at, "finished_at": _now(),
+                "import": status,
+                "package": {"file": os.path.basename(self.source["src"]), "size": self.source["size"],
+                            "sha256": self.source["sha256"], "type": self.source["type"],
+                            "manifest": os.path.basename(self.source["manifest"]) if self.source["manifest"] else None,
+                            "forced": self.force},
+                "plan": plan, "summary": planning.summary(plan),
+                "undo": {"file": os.path.basename(undo_path), "size": stats["size"], "sha256": stats["sha256"]}
+                if undo_path else None,
+                "undo_error": undo["error"] if undo else None,
+            }
+        undo_path, record_path = _place(self.undo_dir, _stem(self.source["src"]), self.stamp,
+                                        undo["sink"].path if stats else None, record_for)
+        if undo and undo["error"]:
+            raise MstrError("the package was imported (import %s), but its undo package could not be downloaded: %s. "
+                            "The import record %s says what changed; no undo package was saved"
+                            % (done.get("id"), undo["error"], record_path), import_id=done.get("id"),
+                            record=record_path, plan=plan)
+        changed, result, diff = self._result(plan, imported=True, import_status=status, record=record_path)
+        if stats:
+            result.update(undo_package=undo_path, undo_size=stats["size"], undo_sha256=stats["sha256"])
+        return changed, result, diff
+
+    # ------------------------------------------------------------------ result
+    def _result(self, plan: list, imported: bool, import_status: Optional[dict] = None,
+                record: Optional[str] = None) -> tuple:
+        counts = planning.summary(plan)
+        would_change = self.force or planning.needs_import(plan)
+        if imported:
+            message = "Imported %s%s: %s." % (self.source["src"], " (forced)" if self.force else "",
+                                              planning.describe(counts))
+        elif would_change:
+            message = "Check mode: an import of %s%s would leave %s." % (
+                self.source["src"], " (forced)" if self.force else "", planning.describe(counts))
+        else:
+            message = "The target is already up to date: the %d object(s) of %s match it; nothing was imported." % (
+                len(plan), self.source["src"])
+        result = {
+            "message": message, "imported": imported, "src": self.source["src"], "size": self.source["size"],
+            "sha256": self.source["sha256"], "manifest": self.source["manifest"],
+            "verified": self.source["manifest"] is not None, "plan": plan, "summary": counts,
+            "compare_seconds": round(self.compare_seconds, 3), "import": import_status,
+            "import_id": (import_status or {}).get("id"), "undo_package": None, "undo_size": None,
+            "undo_sha256": None, "record": record, "base_url": self.client.base_url,
+            "project_id": self.api.project_id, "notes": self.notes,
+        }
+        return imported or (self.check_mode and would_change), result, _diff(plan)
+
+
+def _diff(plan: list) -> dict:
+    """The objects the import changes (or would): their version in the target before and after."""
+    before, after = {}, {}
+    for entry in plan:
+        if entry["outcome"] == planning.NONE:
+            continue
+        key = "%s %s (type %s)" % (entry["id"], entry["name"], entry["type"])
+        before[key] = entry["version_before"] or "absent"
+        after[key] = {planning.CREATE: entry["version_package"], planning.REPLACE: entry["version_package"],
+                      planning.DELETE: "absent", planning.DUPLICATE: "%s, and a copy of %s" % (
+                          entry["version_before"], entry["version_package"])}.get(entry["outcome"], "unknown")
+    return {"before": before, "after": after}

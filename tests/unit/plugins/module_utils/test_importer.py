@@ -1,0 +1,127 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The import's file rules: checks before any request, and rollback points that are never replaced."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+
+import pytest
+
+from ansible_collections.mstr.migration.plugins.module_utils import export, importer
+from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
+
+OBJECTS = [{"id": "8D679D5111D3E4981000E787EC6DE8A4", "name": "Year", "type": 12, "version": "A" * 32,
+            "action": "replace", "explicit_included": True, "date_modified": "2021-03-04T03:53:09.000+0000",
+            "level": "project_object"}]
+
+
+def write_package(tmp_path, data=b"package bytes", objects=None) -> str:
+    src = tmp_path / "year.mmp"
+    src.write_bytes(data)
+    manifest = {"format": export.MANIFEST_FORMAT,
+                "package": {"type": "project", "objects": OBJECTS if objects is None else objects},
+                "binary": {"file": "year.mmp", "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}}
+    (tmp_path / "year.mmp.json").write_text(json.dumps(manifest))
+    return str(src)
+
+
+def test_a_file_that_matches_its_manifest_is_planned_from_it(tmp_path):
+    src = write_package(tmp_path)
+    source = importer.verify_source(src, None)
+    assert source["manifest"] == src + ".json" and source["type"] == "project"
+    assert source["sha256"] == hashlib.sha256(b"package bytes").hexdigest()
+    assert source["objects"] == [{"id": OBJECTS[0]["id"], "name": "Year", "type": 12, "version": "A" * 32,
+                                  "action": "replace", "dateModified": OBJECTS[0]["date_modified"],
+                                  "level": "project_object"}]
+
+
+@pytest.mark.parametrize("damage", [b"package BYTES", b"package bytes!"])
+def test_a_file_that_differs_from_its_manifest_names_both_files_and_checksums(tmp_path, damage):
+    src = write_package(tmp_path)
+    (tmp_path / "year.mmp").write_bytes(damage)
+    with pytest.raises(ValidationError) as caught:
+        importer.verify_source(src, None)
+    message = caught.value.message
+    assert message.startswith("src: %s does not match its manifest %s.json" % (src, src))
+    assert hashlib.sha256(damage).hexdigest() in message
+    assert hashlib.sha256(b"package bytes").hexdigest() in message
+
+
+def test_without_manifest_nothing_is_read_and_nothing_is_planned(tmp_path):
+    src = tmp_path / "year.mmp"
+    src.write_bytes(b"x")
+    expected = {"src": str(src), "size": 1, "sha256": None, "manifest": None, "type": None, "objects": None}
+    assert importer.verify_source(str(src), None) == expected
+
+
+@pytest.mark.parametrize("objects", [[], [dict(OBJECTS[0], version=None)], "not a list"])
+def test_a_manifest_without_a_usable_object_list_still_checks_the_file(tmp_path, objects):
+    src = write_package(tmp_path, objects=objects)
+    source = importer.verify_source(src, None)
+    assert source["sha256"] and source["objects"] is None
+
+
+def test_an_import_record_checks_its_undo_package(tmp_path):
+    undo = tmp_path / "year.undo.20261129T182100Z.mmp"
+    undo.write_bytes(b"undo bytes")
+    record = tmp_path / "year.import.20261129T182100Z.json"
+    record.write_text(json.dumps({"format": importer.RECORD_FORMAT, "package": {"type": "project"}, "undo": {
+        "file": undo.name, "size": 10, "sha256": hashlib.sha256(b"undo bytes").hexdigest()}}))
+    source = importer.verify_source(str(undo), str(record))
+    assert source["manifest"] == str(record) and source["objects"] is None and source["type"] == "project"
+    record.write_text(json.dumps({"format": importer.RECORD_FORMAT, "undo": None}))
+    with pytest.raises(ValidationError, match="^manifest: .* describes no package file"):
+        importer.verify_source(str(undo), str(record))
+
+
+@pytest.mark.parametrize("text, fragment", [("not json", "is not JSON"), ("[]", "is not a manifest"),
+                                            (json.dumps({"format": "x"}), "is not a manifest")])
+def test_a_manifest_that_is_not_ours_is_refused(tmp_path, text, fragment):
+    src = write_package(tmp_path)
+    (tmp_path / "year.mmp.json").write_text(text)
+    with pytest.raises(ValidationError, match="^manifest: .*" + fragment):
+        importer.verify_source(src, None)
+
+
+def test_a_given_manifest_must_exist(tmp_path):
+    src = write_package(tmp_path)
+    with pytest.raises(ValidationError, match="^manifest: .* cannot be read"):
+        importer.verify_source(src, str(tmp_path / "missing.json"))
+
+
+def test_rollback_points_never_replace_a_file(tmp_path):
+    stamp = "20261129T182100Z"
+    taken = {"year.undo.%s.mmp" % stamp: b"earlier undo", "year.import.%s-2.json" % stamp: b"earlier record"}
+    for name, data in taken.items():
+        (tmp_path / name).write_bytes(data)
+    undo = tmp_path / ".undo.part"
+    undo.write_bytes(b"new undo")
+    undo_path, record_path = importer._place(str(tmp_path), "year", stamp, str(undo),
+                                             lambda path: {"undo": os.path.basename(path)})
+    # The first two suffixes are taken by one file each; the third is free for both.
+    assert os.path.basename(undo_path) == "year.undo.%s-3.mmp" % stamp
+    assert os.path.basename(record_path) == "year.import.%s-3.json" % stamp
+    assert json.loads(open(record_path).read()) == {"undo": os.path.basename(undo_path)}
+    assert open(undo_path, "rb").read() == b"new undo"
+    for name, data in taken.items():
+        assert (tmp_path / name).read_bytes() == data
+    placed = [os.path.basename(undo_path), os.path.basename(record_path)]
+    assert sorted(os.listdir(tmp_path)) == sorted(list(taken) + [".undo.part"] + placed)
+
+
+def test_a_record_that_cannot_be_written_keeps_the_undo_package_and_names_it(tmp_path):
+    undo = tmp_path / ".undo.part"
+    undo.write_bytes(b"new undo")
+
+    def unwritable(path):
+        raise OSError(28, "No space left on device")
+    with pytest.raises(MstrError) as caught:
+        importer._place(str(tmp_path), "year", "20261129T182100Z", str(undo), unwritable)
+    assert "No space left on device" in caught.value.message
+    assert caught.value.details["undo_package"] == str(tmp_path / "year.undo.20261129T182100Z.mmp")
+    assert (tmp_path / "year.undo.20261129T182100Z.mmp").read_bytes() == b"new undo"
+    assert not list(tmp_path.glob("year.import.*"))
