@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 set -eux
+# ansible-core 2.21 and later put module_args into results only with this setting; the secret search needs them.
+export ANSIBLE_INJECT_INVOCATION=1
 source "${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/mstr/migration/tests/integration/emulator.sh"
 WORK_DIR="$(mktemp -d)"
 trap 'rm -rf "$WORK_DIR"; stop_emulators' EXIT
