@@ -23,8 +23,8 @@ from typing import Callable, Optional
 from urllib.parse import quote
 
 from ansible_collections.mstr.migration.plugins.module_utils.errors import (ApiError, OperationFailed, PackageGone,
-                                                                            ResponseError, ValidationError,
-                                                                            WaitTimeout)
+                                                                            ResponseError, TransportError,
+                                                                            ValidationError, WaitTimeout)
 
 PACKAGE_READY = "READY"
 PACKAGE_EMPTY = "EMPTY"
@@ -95,20 +95,34 @@ def wait_for_status(read: Callable[[], dict], success: str, what: str, timeout: 
     change is seen within about 10 % of the processing time), never slower
     than ``max_interval``. A status containing FAIL stops at once with the
     server's message; ``timeout`` stops with the last status and elapsed time.
+    A read that gets no answer or a 5xx (after the client's own retries) does
+    not stop the wait: the package or import goes on on the server, and a long
+    import must not be given up over a short outage of a gateway.
     """
     started = clock()
+    status, outage = None, None
     while True:
-        body = mapping(read(), what)
-        status = normalise_status(body.get("status"))
+        try:
+            body = mapping(read(), what)
+        except (TransportError, ApiError) as exc:
+            if isinstance(exc, ApiError) and exc.status < 500:
+                raise
+            body, outage = None, exc
         elapsed = clock() - started
-        if status == success:
-            body["elapsed"] = round(elapsed, 3)
-            return body
-        if is_failed(status):
-            raise OperationFailed("%s ended with status %s after %.1f s: %s"
-                                  % (what, status, elapsed, body.get("message") or "the server gave no message"),
-                                  status=status, elapsed=round(elapsed, 3))
+        if body is not None:
+            outage = None
+            status = normalise_status(body.get("status"))
+            if status == success:
+                body["elapsed"] = round(elapsed, 3)
+                return body
+            if is_failed(status):
+                raise OperationFailed("%s ended with status %s after %.1f s: %s"
+                                      % (what, status, elapsed, body.get("message") or "the server gave no message"),
+                                      status=status, elapsed=round(elapsed, 3))
         if elapsed >= timeout:
+            if outage is not None:
+                raise WaitTimeout("%s could not be read for the last part of the %.1f s waited (wait_timeout=%s): %s"
+                                  % (what, elapsed, timeout, outage.message), status=status, elapsed=round(elapsed, 3))
             raise WaitTimeout("%s is still %s after %.1f s (wait_timeout=%s); raise wait_timeout or check the "
                               "server" % (what, status or "without status", elapsed, timeout),
                               status=status, elapsed=round(elapsed, 3))

@@ -25,7 +25,7 @@ import uuid
 from typing import Optional
 from urllib.parse import urlsplit
 
-from ansible_collections.mstr.migration.plugins.module_utils.errors import (ApiError, TransportError,
+from ansible_collections.mstr.migration.plugins.module_utils.errors import (ApiError, ResponseError, TransportError,
                                                                             ValidationError)
 
 try:
@@ -335,6 +335,7 @@ class Client:
                                   headers=self._headers(project_id, False, {"Accept": "application/octet-stream"}))
             try:
                 self._raise_for_status(response, "GET", "/api" + path)
+                _refuse_a_page(response, "GET /api" + path)
                 expected = response.headers.get("Content-Length")
                 for chunk in response.iter_content(CHUNK):
                     digest.update(chunk)  # hashed in the helper thread while the sink writes
@@ -366,8 +367,24 @@ class Client:
         headers = self._headers(project_id, False, {"Content-Type": body.content_type})
         response = self._send("PUT", path, retry_sent=False, headers=headers, data=body)
         self._raise_for_status(response, "PUT", "/api" + path)
-        answer = response.json() if response.content else None
+        try:
+            answer = response.json() if response.content else None
+        except ValueError as exc:
+            raise ResponseError("PUT /api%s answered HTTP %s with a body that is not JSON; is base_url the Library "
+                                "address, or is a proxy answering?" % (path, response.status_code)) from exc
         return answer, {"size": body.size, "sha256": body.sha256}
+
+
+# What a proxy's or a login portal's page comes as; a package binary never does.
+PAGE_TYPES = ("text/html", "text/plain", "application/json", "application/xml", "text/xml")
+
+
+def _refuse_a_page(response, request: str) -> None:
+    media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if media_type in PAGE_TYPES:
+        raise ResponseError("%s answered HTTP %s with %s instead of a package binary; nothing was saved. Is base_url "
+                            "the Library address, or is a proxy or login page answering?"
+                            % (request, response.status_code, media_type))
 
 
 def _bytes_read(response) -> int:

@@ -26,7 +26,8 @@ from ansible_collections.mstr.migration.plugins.module_utils import plan as plan
 from ansible_collections.mstr.migration.plugins.module_utils import transfer
 from ansible_collections.mstr.migration.plugins.module_utils.api import (PACKAGE_READY, PackageApi, normalise_status,
                                                                          objects_list)
-from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
+from ansible_collections.mstr.migration.plugins.module_utils.client import normalise_base_url
+from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, OperationFailed, ValidationError
 
 RECORD_FORMAT = "mstr.migration/import-record-1"
 STAMP = "%Y%m%dT%H%M%SZ"
@@ -35,6 +36,8 @@ PLAN_KEYS = ("id", "type", "version", "action")
 SECURITY_UNKNOWN = ("a project security package carries the users' security links in the project, which the "
                     "object API does not show, so it is imported every time")
 EMPTY_UNKNOWN = "the server listed no objects in the package, so it could not be compared with the target"
+DUPLICATE_NOTE = ("keep_both with another version in the target saves the package's object as a new copy at every "
+                  "import, so this package is never up to date there")
 
 
 # ------------------------------------------------------------ before any request
@@ -56,18 +59,26 @@ def _load_json(path: str, option: str) -> dict:
 def _described_file(data: dict) -> dict:
     """The size and sha256 a manifest (the package) or an import record (its undo package) promises."""
     described = data.get("binary") if data["format"] == export.MANIFEST_FORMAT else data.get("undo")
-    if not isinstance(described, dict) or not isinstance(described.get("size"), int) \
-            or not isinstance(described.get("sha256"), str):
+    if not isinstance(described, dict):
         return {}
+    if not isinstance(described.get("size"), int) or not isinstance(described.get("sha256"), str):
+        raise ValidationError("manifest", "the size and sha256 it gives for the package file are damaged (%r, %r)"
+                              % (described.get("size"), described.get("sha256")))
     return described
 
 
-def _manifest_objects(data: dict) -> Optional[list]:
+def _manifest_objects(path: str, data: dict) -> Optional[list]:
     """The package's objects as the server listed them at export time, when complete enough to plan with."""
     objects = (data.get("package") or {}).get("objects") if data["format"] == export.MANIFEST_FORMAT else None
     if not isinstance(objects, list) or not objects or not all(
             isinstance(item, dict) and all(item.get(key) is not None for key in PLAN_KEYS) for item in objects):
         return None
+    for item in objects:
+        if not isinstance(item["id"], str) or not pkg.OBJECT_ID.match(item["id"]) or isinstance(item["type"], bool) \
+                or not isinstance(item["type"], int):
+            raise ValidationError("manifest", "%s lists an object with id %r and type %r, which no server gives out; "
+                                              "the manifest is damaged: export the package again"
+                                  % (path, item["id"], item["type"]))
     return [{"id": item["id"], "name": item.get("name"), "type": item["type"], "version": item["version"],
              "action": item["action"], "dateModified": item.get("date_modified"), "level": item.get("level")}
             for item in objects]
@@ -79,7 +90,7 @@ def verify_source(src: str, manifest: Optional[str]) -> dict:
     path = manifest or export.manifest_path(src, None)
     if not manifest and not os.path.exists(path):
         return {"src": src, "size": os.path.getsize(src), "sha256": None, "manifest": None, "type": None,
-                "objects": None}
+                "objects": None, "record_target": None}
     if os.path.abspath(path) == os.path.abspath(src):
         raise ValidationError("manifest", "is the package file itself; give its manifest (%s.json)" % src)
     data = _load_json(path, "manifest")
@@ -96,9 +107,27 @@ def verify_source(src: str, manifest: Optional[str]) -> dict:
                               % (src, path, size, sha256 or transfer.file_sha256(src), described["size"],
                                  described["sha256"]))
     package_type = (data.get("package") or {}).get("type")
-    return {"src": src, "size": size, "sha256": sha256, "manifest": path,
-            "type": package_type if package_type in pkg.PACKAGE_TYPES else None,
-            "objects": _manifest_objects(data)}
+    if package_type is not None and package_type not in pkg.PACKAGE_TYPES:
+        raise ValidationError("manifest", "%s gives the package type %r; a package is one of %s"
+                              % (path, package_type, ", ".join(pkg.PACKAGE_TYPES)))
+    target = data.get("target") if data["format"] == RECORD_FORMAT else None
+    return {"src": src, "size": size, "sha256": sha256, "manifest": path, "type": package_type,
+            "objects": _manifest_objects(path, data), "record_target": target if isinstance(target, dict) else None}
+
+
+def check_record_target(source: dict, base_url: Optional[str], project_header: Optional[str]) -> None:
+    """An undo package goes back where its import went: the server and the project of its record."""
+    target = source.get("record_target")
+    if not target:
+        return
+    if base_url and target.get("base_url") and normalise_base_url(base_url) != normalise_base_url(target["base_url"]):
+        raise ValidationError("manifest", "%s records an import into %s, and this task imports into %s: an undo "
+                                          "package restores only the server it was made on"
+                              % (source["manifest"], target["base_url"], normalise_base_url(base_url)))
+    if (target.get("project_id") or None) != (project_header or None):
+        raise ValidationError("project_id", "%s records an import into project %s: its undo package restores only "
+                                            "that project; set project_id to it" % (
+                                                source["manifest"], target.get("project_id") or "(none)"))
 
 
 def check_undo_dir(undo_dir: str) -> None:
@@ -128,13 +157,21 @@ def _same_objects(first: list, second: list) -> bool:
     return key(first) == key(second)
 
 
-def _versions_after(api: PackageApi, objects: list, plan: list) -> None:
-    """Read back what the import changed; every other object kept its version."""
-    changed = [index for index, entry in enumerate(plan) if entry["outcome"] in planning.CHANGING]
-    found = api.read_objects(_lookups([objects[index] for index in changed]))
-    after = dict(zip(changed, found))
+def _versions_after(api: PackageApi, objects: list, plan: list) -> Optional[str]:
+    """Read back what the import changed (and the folders, which an import may copy anew whatever the plan said);
+    every other object kept its version. Returns why the read failed, if it did: the import is done by then, so
+    its record must still be written."""
+    read = [index for index, entry in enumerate(plan)
+            if entry["outcome"] in planning.CHANGING or entry["type"] == planning.FOLDER_TYPE]
+    try:
+        after = dict(zip(read, api.read_objects(_lookups([objects[index] for index in read]))))
+    except MstrError as exc:
+        after, error = {index: {"version": None} for index in read}, exc.message
+    else:
+        error = None
     for index, entry in enumerate(plan):
         entry["version_after"] = (after[index] or {}).get("version") if index in after else entry["version_before"]
+    return error
 
 
 # ----------------------------------------------------------------- rollback points
@@ -172,13 +209,21 @@ def _place(undo_dir: str, stem: str, stamp: str, undo_temp: Optional[str], recor
             return undo_path, record_path
         except FileExistsError:
             if undo_path:
-                os.replace(undo_path, undo_temp)  # back to its temporary name, for the next suffix
+                _unplace(undo_temp, undo_path)
         except OSError as exc:
             raise MstrError("the import record could not be written to %s: %s%s" % (
                 record_path, exc.strerror, "; the undo package was saved as %s" % undo_path if undo_path else ""),
                 undo_package=undo_path) from exc
         finally:
             record.discard()
+
+
+def _unplace(temp: str, path: str) -> None:
+    """Take the name ``path`` back from a file that also has (or had) the name ``temp``."""
+    if os.path.exists(temp):
+        os.unlink(path)  # a hard link: the temporary name still holds the file
+    else:
+        os.replace(path, temp)  # renamed (no hard links here): back to its temporary name
 
 
 def _now() -> str:
@@ -243,43 +288,65 @@ class Import:
         undo = None
         failed = True
         try:
-            answer, sent = self.api.upload(package_id, self.source["src"])
-            self.source["sha256"] = self.source["sha256"] or sent["sha256"]
-            if isinstance(answer, dict) and normalise_status(answer.get("status")) == PACKAGE_READY:
-                package = self.api.read(package_id)
-            else:
-                package = self.api.wait_ready(package_id, self.wait_timeout)
+            package = self._upload(package_id)
             content = objects_list(package.get("content"), "the package content")
             if objects is None or not _same_objects(objects, content):
                 objects, plan = content, self._compare(content)
             if self.check_mode or not (self.force or planning.needs_import(plan)):
                 failed = False
                 return self._result(plan, imported=False)
-            started = self.api.start_import(package_id, self.generate_undo)
-            import_id = started["id"]
-            try:
-                done = self.api.wait_import(import_id, self.wait_timeout)
-            except MstrError as exc:
-                exc.details.setdefault("import_id", import_id)
-                raise
+            import_id = self.api.start_import(package_id, self.generate_undo)["id"]
+            done = self._wait(import_id)
+            # The target has changed: from here on, whatever fails, the rollback point is saved and said so.
             undo = self._download_undo(import_id, done)
-            _versions_after(self.api, objects, plan)
+            read_error = _versions_after(self.api, objects, plan)
+            if read_error:
+                self.notes.append("the versions after the import could not be read back (%s); the record has "
+                                  "null for them" % read_error)
             result = self._finish(plan, done, undo)
             failed = False
             return result
         finally:
-            if undo is not None:
+            if undo is not None and undo["sink"] is not None:
                 undo["sink"].discard()
             self._release(package_id, import_id, failed)
 
+    def _upload(self, package_id: str) -> dict:
+        """Upload ``src``; it must still be the file that was checked against its manifest."""
+        answer, sent = self.api.upload(package_id, self.source["src"])
+        if self.source["sha256"] and sent["sha256"] != self.source["sha256"]:
+            raise MstrError("%s changed while it was being imported: it was checked against %s with sha256 %s, but "
+                            "the bytes sent have sha256 %s; nothing was imported (is another run writing it?)"
+                            % (self.source["src"], self.source["manifest"], self.source["sha256"], sent["sha256"]))
+        self.source["sha256"] = sent["sha256"]
+        if isinstance(answer, dict) and normalise_status(answer.get("status")) == PACKAGE_READY:
+            return self.api.read(package_id)
+        return self.api.wait_ready(package_id, self.wait_timeout)
+
+    def _wait(self, import_id: str) -> dict:
+        try:
+            return self.api.wait_import(import_id, self.wait_timeout)
+        except OperationFailed as exc:
+            exc.details.setdefault("import_id", import_id)
+            raise
+        except MstrError as exc:
+            # No terminal status was seen: the import may still finish on the server.
+            exc.message += ("; the outcome of import %s is unknown, so the target may have changed (no undo "
+                            "package or record could be saved)" % import_id)
+            exc.details.setdefault("import_id", import_id)
+            raise
+
     def _download_undo(self, import_id: str, done: dict) -> Optional[dict]:
         if not done.get("undoPackageCreated"):
+            if self.generate_undo:
+                self.notes.append("the server made no undo package for this import (it cannot for packages with "
+                                  "keep_both); the import record is the only trace of it")
             return None
-        sink = transfer.TempFileSink(os.path.join(self.undo_dir, _stem(self.source["src"]) + ".undo.mmp"))
-        undo = {"sink": sink, "stats": None, "error": None}
+        undo = {"sink": None, "stats": None, "error": None}
         try:
-            undo["stats"] = self.api.download_undo(import_id, sink)
-            sink.handle.close()
+            undo["sink"] = transfer.TempFileSink(os.path.join(self.undo_dir, _stem(self.source["src"]) + ".undo.mmp"))
+            undo["stats"] = self.api.download_undo(import_id, undo["sink"])
+            undo["sink"].handle.close()
         except MstrError as exc:
             # The import is done: the record must still say so, and why there is no undo package.
             undo["error"] = exc.message
@@ -288,15 +355,17 @@ class Import:
         return undo
 
     def _release(self, package_id: str, import_id: Optional[str], failed: bool) -> None:
-        """Close the import and delete the holder; after a failure, the first error is the one to report."""
+        """Close the import and delete the holder. After a failure the first error is the one to report; after a
+        success a failed release is only a note (the result, already built, lists the notes): the import and its
+        rollback point matter more, and what is left ends with the session."""
         for release, resource in ((self.api.delete_import, import_id), (self.api.delete, package_id)):
             if resource is None:
                 continue
             try:
                 release(resource)
-            except MstrError:
+            except MstrError as exc:
                 if not failed:
-                    raise
+                    self.notes.append("cleanup: %s (it ends with the session)" % exc.message)
 
     def _user(self) -> Optional[dict]:
         try:
@@ -324,8 +393,12 @@ class Import:
                 if undo_path else None,
                 "undo_error": undo["error"] if undo else None,
             }
-        undo_path, record_path = _place(self.undo_dir, _stem(self.source["src"]), self.stamp,
-                                        undo["sink"].path if stats else None, record_for)
+        try:
+            undo_path, record_path = _place(self.undo_dir, _stem(self.source["src"]), self.stamp,
+                                            undo["sink"].path if stats else None, record_for)
+        except MstrError as exc:
+            raise MstrError("the package was imported (import %s), but %s" % (done.get("id"), exc.message),
+                            import_id=done.get("id"), plan=plan, **exc.details) from exc
         if undo and undo["error"]:
             raise MstrError("the package was imported (import %s), but its undo package could not be downloaded: %s. "
                             "The import record %s says what changed; no undo package was saved"
@@ -341,6 +414,8 @@ class Import:
                 record: Optional[str] = None) -> tuple:
         counts = planning.summary(plan)
         would_change = self.force or planning.needs_import(plan)
+        if counts[planning.DUPLICATE] and DUPLICATE_NOTE not in self.notes:
+            self.notes.append(DUPLICATE_NOTE)
         if imported:
             message = "Imported %s%s: %s." % (self.source["src"], " (forced)" if self.force else "",
                                               planning.describe(counts))

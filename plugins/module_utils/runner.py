@@ -11,6 +11,7 @@ and ``run(module, client, prepared)`` returning ``(changed, result, diff)``.
 from __future__ import annotations
 
 import os
+import signal
 from typing import Callable, Optional
 
 from ansible.module_utils.basic import missing_required_lib
@@ -93,17 +94,25 @@ def run_module(module, validate: Callable, run: Callable, session_required=False
     logged_in_here = False
     outcome = None
     failure = None
+    # A job stopped with SIGTERM (an AWX cancel, a CI timeout) unwinds like Ctrl-C, so that holders, imports and
+    # the session are released on the way out instead of left on the server.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
+        # The module's own options first: a wrong one is named even when the connection is incomplete too.
+        prepared = validate(module.params)
         session, settings = connection_settings(module.params)
         if session_required and session is None:
             raise ValidationError("session", session_required if isinstance(session_required, str)
                                   else SESSION_NEEDED)
-        prepared = validate(module.params)
         client = open_client(module.params, session, settings)
         logged_in_here = session is None
         outcome = run(module, client, prepared)
     except MstrError as exc:
         failure = exc
+    except KeyboardInterrupt:
+        failure = MstrError("the task was stopped (interrupted or terminated) before it finished; the package "
+                            "holder, import and session it had opened were released. If it was importing, the "
+                            "target may have changed")
     finally:
         if logged_in_here and client.token and (failure is not None or not keep_session):
             try:

@@ -7,8 +7,11 @@
 from __future__ import annotations
 
 import errno
+import grp
 import hashlib
 import os
+import pwd
+import re
 import tempfile
 from typing import Callable, Optional
 
@@ -39,6 +42,27 @@ def check_dest(dest: str, option: str = "dest") -> None:
         raise ValidationError(option, "the directory %s is not writable by this user" % directory)
 
 
+# One clause of a symbolic mode as chmod takes it (u=rw,g=r,o= or a+X), or an octal mode.
+_SYMBOLIC_MODE = re.compile(r"^[ugoa]*([-+=]([rwxXst]*|[ugo]))+(,[ugoa]*([-+=]([rwxXst]*|[ugo]))+)*$")
+_OCTAL_MODE = re.compile(r"^0?[0-7]{3,4}$")
+
+
+def check_file_options(params: dict) -> None:
+    """mode, owner and group as the file options take them, refused before any request rather than after the work."""
+    mode = params.get("mode")
+    if mode is not None and not isinstance(mode, int) and not (
+            _OCTAL_MODE.match(str(mode)) or _SYMBOLIC_MODE.match(str(mode))):
+        raise ValidationError("mode", "%r is not a file mode; give it in octal as a string (\"0640\") or in "
+                                      "symbolic form (u=rw,g=r,o=)" % (mode,))
+    for option, lookup, what in (("owner", pwd.getpwnam, "user"), ("group", grp.getgrnam, "group")):
+        name = params.get(option)
+        if name and not str(name).isdigit():
+            try:
+                lookup(name)
+            except KeyError as exc:
+                raise ValidationError(option, "there is no %s named %s on this host" % (what, name)) from exc
+
+
 def check_src(src: str) -> None:
     if not os.path.exists(src):
         raise ValidationError("src", "%s does not exist; give the path of a package file (.mmp)" % src)
@@ -46,6 +70,8 @@ def check_src(src: str) -> None:
         raise ValidationError("src", "%s is not a regular file; give the path of a package file (.mmp)" % src)
     if not os.access(src, os.R_OK):
         raise ValidationError("src", "%s is not readable by this user" % src)
+    if os.path.getsize(src) == 0:
+        raise ValidationError("src", "%s is empty; give the path of a package file (.mmp)" % src)
 
 
 class TempFileSink:

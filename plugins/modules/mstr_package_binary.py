@@ -140,6 +140,7 @@ def validate(params):
         if not (params["package_id"] or params["import_id"]):
             raise ValidationError("package_id", "dest needs package_id (a package) or import_id (its undo package)")
         transfer.check_dest(params["dest"])
+        transfer.check_file_options(params)
     else:
         if params["import_id"]:
             raise ValidationError("import_id", "an undo package can only be downloaded; use dest instead of src")

@@ -145,6 +145,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.mstr.migration.plugins.module_utils import export
 from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
+from ansible_collections.mstr.migration.plugins.module_utils import transfer
 from ansible_collections.mstr.migration.plugins.module_utils.arguments import DEFINITION_SPEC, get_spec
 from ansible_collections.mstr.migration.plugins.module_utils.errors import ValidationError
 from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
@@ -157,6 +158,7 @@ def validate(params):
         raise ValidationError("type", "is required; use project, configuration or project_security")
     body = pkg.validate_definition(params["type"], params["settings"], params["content"], params["project_id"])
     export.check_paths(params["dest"], export.manifest_path(params["dest"], params["manifest"]))
+    transfer.check_file_options(params)
     return body
 
 

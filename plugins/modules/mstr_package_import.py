@@ -115,8 +115,17 @@ notes:
     V(use_older) the modification dates decide.
   - A V(project_security) package carries the users' security links in the project, which the object API does
     not show; such a package cannot be compared and is imported every time.
-  - If the import succeeds but its undo package cannot be downloaded, the task fails; the import record is
-    still written (with RV(plan) and the reason), since the target has changed.
+  - Once the import has changed the target, its rollback point is saved whatever fails around it. If the undo
+    package cannot be downloaded, the task fails and the import record is still written (with RV(plan) and the
+    reason). If reading the versions back, closing the import or deleting the holder fails, the task succeeds
+    with a warning (what is left ends with the session).
+  - While the module waits for the import, a status read that gets no answer or a 5xx (after the client's own
+    retries) does not end the wait; only a failed status, a refusal, or O(wait_timeout) do. When the wait ends
+    without a final status, the message says that the import's outcome is unknown.
+  - The file is uploaded only if its bytes are still those checked against the manifest; a file replaced in the
+    meantime (by another run writing the same package) is not imported.
+  - An undo package checked against its import record is imported only into the server and project the record
+    names.
 seealso:
   - module: mstr.migration.mstr_package_export
   - module: mstr.migration.mstr_package_binary
@@ -313,9 +322,11 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.mstr.migration.plugins.module_utils import importer
 from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
+from ansible_collections.mstr.migration.plugins.module_utils import transfer
 from ansible_collections.mstr.migration.plugins.module_utils.api import (PACKAGE_READY, PackageApi, check_server_id,
-                                                                         normalise_status)
+                                                                         normalise_status, project_header)
 from ansible_collections.mstr.migration.plugins.module_utils.arguments import get_spec
+from ansible_collections.mstr.migration.plugins.module_utils.client import decode_session
 from ansible_collections.mstr.migration.plugins.module_utils.errors import ApiError, MstrError, ValidationError
 from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
 
@@ -334,11 +345,15 @@ def validate(params):
     if params["src"]:
         if params["state"] == "absent":
             raise ValidationError("state", "absent closes an import process: give import_id instead of src")
+        if not params["wait"]:
+            raise ValidationError("wait", "the whole import (src) always waits for the import; remove wait")
         source = importer.verify_source(params["src"], params["manifest"])
-        if source["type"]:
-            pkg.check_project_id(source["type"], params["project_id"])
+        pkg.check_project_id(source["type"], params["project_id"])
+        base_url = decode_session(params["session"])["base_url"] if params["session"] else params["base_url"]
+        importer.check_record_target(source, base_url, project_header(source["type"], params["project_id"]))
         undo_dir = params["undo_dir"] or os.path.dirname(os.path.abspath(params["src"]))
         importer.check_undo_dir(undo_dir)
+        transfer.check_file_options(params)
         return {"source": source, "undo_dir": undo_dir}
     for option in WHOLE_IMPORT_ONLY + ("force",):
         if params[option]:

@@ -240,10 +240,10 @@ class Handler(BaseHTTPRequestHandler):
         if response is None:
             return  # connection was reset on purpose
         self._finish_body()
-        try:
-            self._send(response)
-        finally:
-            self._record(route_label, path, response.status)
+        # Counted before the answer goes out: a client that reads /__emulator__/state right after its answer
+        # must find its request there.
+        self._record(route_label, path, response.status)
+        self._send(response)
 
     def _sent(self) -> conformance.Sent:
         return conformance.Sent(project=self._project_header(), prefer=self.headers.get("Prefer", ""),

@@ -17,7 +17,7 @@ from ansible_collections.mstr.migration.plugins.module_utils import transfer
 from ansible_collections.mstr.migration.plugins.module_utils.api import PackageApi
 from ansible_collections.mstr.migration.plugins.module_utils.client import (Client, Sha256Pipe, decode_session,
                                                                             normalise_base_url)
-from ansible_collections.mstr.migration.plugins.module_utils.errors import (ApiError, TransportError,
+from ansible_collections.mstr.migration.plugins.module_utils.errors import (ApiError, ResponseError, TransportError,
                                                                             ValidationError)
 
 PASSWORD = "mstr-emulator"
@@ -362,4 +362,41 @@ def test_a_missing_project_header_is_explained_in_the_options_words(emulator):
     assert caught.value.status == 400
     assert "Hint: set project_id to the project of the package" in caught.value.message
     assert PackageApi(client, TUTORIAL).delete(package_id)
+    client.logout()
+
+
+def test_a_page_answered_instead_of_a_binary_is_not_saved(emulator, tmp_path):
+    client = logged_in(emulator)
+    package_id = ready_package(client)
+    dest = tmp_path / "p.mmp"
+    dest.write_bytes(b"previous export")
+    emulator.faults(fail_next=1, fail_status=200, fail_match="binary$")  # a proxy's HTML page, with status 200
+    with pytest.raises(ResponseError) as caught:
+        transfer.download_to(partial(PackageApi(client, TUTORIAL).download, package_id), str(dest), False)
+    assert "text/html instead of a package binary" in caught.value.message
+    assert dest.read_bytes() == b"previous export" and os.listdir(tmp_path) == ["p.mmp"]
+    client.logout()
+
+
+def test_file_options_are_checked_before_any_request():
+    with pytest.raises(ValidationError, match="^mode: "):
+        transfer.check_file_options({"mode": "u+q"})
+    with pytest.raises(ValidationError, match="^owner: there is no user named no-such-user"):
+        transfer.check_file_options({"owner": "no-such-user"})
+    with pytest.raises(ValidationError, match="^group: "):
+        transfer.check_file_options({"group": "no-such-group"})
+    for mode in ("0640", "640", 0o640, "u=rw,g=r,o=", "a+X", None):
+        transfer.check_file_options({"mode": mode, "owner": "root", "group": "0"})
+
+
+def test_a_page_answered_to_an_upload_is_a_clear_error(emulator, tmp_path):
+    client = logged_in(emulator)
+    src = tmp_path / "p.mmp"
+    src.write_bytes(b"not looked at")
+    api = PackageApi(client, "B19DEDCC11D4E0EFC000EB9495D0F44F")
+    holder = api.create_holder()
+    emulator.faults(fail_next=1, fail_status=200, fail_match="binary$")
+    with pytest.raises(ResponseError, match="not JSON"):
+        api.upload(holder, str(src))
+    assert api.delete(holder)
     client.logout()

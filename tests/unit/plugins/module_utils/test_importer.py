@@ -54,7 +54,8 @@ def test_a_file_that_differs_from_its_manifest_names_both_files_and_checksums(tm
 def test_without_manifest_nothing_is_read_and_nothing_is_planned(tmp_path):
     src = tmp_path / "year.mmp"
     src.write_bytes(b"x")
-    expected = {"src": str(src), "size": 1, "sha256": None, "manifest": None, "type": None, "objects": None}
+    expected = {"src": str(src), "size": 1, "sha256": None, "manifest": None, "type": None, "objects": None,
+                "record_target": None}
     assert importer.verify_source(str(src), None) == expected
 
 
@@ -125,3 +126,79 @@ def test_a_record_that_cannot_be_written_keeps_the_undo_package_and_names_it(tmp
     assert caught.value.details["undo_package"] == str(tmp_path / "year.undo.20261129T182100Z.mmp")
     assert (tmp_path / "year.undo.20261129T182100Z.mmp").read_bytes() == b"new undo"
     assert not list(tmp_path.glob("year.import.*"))
+
+
+def test_an_empty_file_is_no_package(tmp_path):
+    src = tmp_path / "empty.mmp"
+    src.write_bytes(b"")
+    with pytest.raises(ValidationError, match="^src: .* is empty"):
+        importer.verify_source(str(src), None)
+
+
+@pytest.mark.parametrize("change, fragment", [
+    ({"objects": [dict(OBJECTS[0], id="../../etc")]}, "lists an object with id '../../etc'"),
+    ({"objects": [dict(OBJECTS[0], type="12")]}, "lists an object with id"),
+    ({"type": "bogus"}, "gives the package type 'bogus'"),
+])
+def test_a_damaged_manifest_is_refused_before_any_request(tmp_path, change, fragment):
+    src = write_package(tmp_path)
+    manifest = json.loads((tmp_path / "year.mmp.json").read_text())
+    manifest["package"].update(change)
+    (tmp_path / "year.mmp.json").write_text(json.dumps(manifest))
+    with pytest.raises(ValidationError, match="^manifest: .*" + fragment):
+        importer.verify_source(src, None)
+
+
+def test_damaged_checksums_in_a_manifest_are_named(tmp_path):
+    src = write_package(tmp_path)
+    manifest = json.loads((tmp_path / "year.mmp.json").read_text())
+    manifest["binary"]["size"] = "13"
+    (tmp_path / "year.mmp.json").write_text(json.dumps(manifest))
+    with pytest.raises(ValidationError, match="^manifest: the size and sha256 it gives .* are damaged"):
+        importer.verify_source(src, None)
+
+
+def test_an_undo_package_goes_back_to_the_server_and_project_of_its_record():
+    source = {"manifest": "/r/year.import.x.json", "record_target": {
+        "base_url": "https://prod.example.com/MicroStrategyLibrary", "project_id": "B19DEDCC11D4E0EFC000EB9495D0F44F"}}
+    importer.check_record_target(source, "https://prod.example.com/MicroStrategyLibrary/api/",
+                                 "B19DEDCC11D4E0EFC000EB9495D0F44F")
+    with pytest.raises(ValidationError, match="^manifest: .* records an import into https://prod"):
+        importer.check_record_target(source, "https://dev.example.com/MicroStrategyLibrary",
+                                     "B19DEDCC11D4E0EFC000EB9495D0F44F")
+    with pytest.raises(ValidationError, match="^project_id: .* into project B19DEDCC11D4E0EFC000EB9495D0F44F"):
+        importer.check_record_target(source, None, "B7CA92F04B9FAE8D941C3E9B7E0CD754")
+    importer.check_record_target({"record_target": None}, "https://x.example.com/MicroStrategyLibrary", None)
+
+
+def test_a_name_taken_between_check_and_link_gives_the_undo_package_its_temporary_name_back(tmp_path):
+    temp = tmp_path / ".undo.part"
+    temp.write_bytes(b"undo")
+    placed = tmp_path / "year.undo.S.mmp"
+    os.link(temp, placed)
+    importer._unplace(str(temp), str(placed))  # hard link: the temporary name still holds the file
+    assert not placed.exists() and temp.read_bytes() == b"undo"
+    os.replace(temp, placed)
+    importer._unplace(str(temp), str(placed))  # renamed: back to the temporary name
+    assert not placed.exists() and temp.read_bytes() == b"undo"
+
+
+class UploadOnly:
+    """Stands in for the package API where only the upload is reached."""
+
+    def __init__(self, sent_sha256):
+        self.sent_sha256 = sent_sha256
+
+    def upload(self, package_id, path):
+        return {"status": "READY"}, {"size": 13, "sha256": self.sent_sha256}
+
+
+def test_a_file_that_changes_between_its_check_and_its_upload_is_not_imported(tmp_path):
+    src = write_package(tmp_path)
+    source = importer.verify_source(src, None)
+    run = importer.Import(None, source, "B19DEDCC11D4E0EFC000EB9495D0F44F", str(tmp_path), True, False, 60, False)
+    run.api = UploadOnly("0" * 64)
+    with pytest.raises(MstrError) as caught:
+        run._upload("holder")
+    assert "changed while it was being imported" in caught.value.message
+    assert source["sha256"] in caught.value.message and "0" * 64 in caught.value.message

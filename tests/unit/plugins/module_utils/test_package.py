@@ -250,3 +250,28 @@ def test_project_header_rule():
     assert api.project_header("configuration", TUTORIAL) is None
     assert api.project_header("project", TUTORIAL) == TUTORIAL
     assert api.project_header("project_security", TUTORIAL) == TUTORIAL
+
+
+def test_wait_keeps_going_through_an_outage_and_stops_on_a_refusal():
+    from ansible_collections.mstr.migration.plugins.module_utils.errors import ApiError, TransportError, WaitTimeout
+    fake = FakeTime()
+    answers = iter([TransportError("no answer"), ApiError(503, "GET", "/api/x"), {"status": "IMPORTED"}])
+
+    def read():
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+    assert api.wait_for_status(read, "IMPORTED", "import I", 600, clock=fake.clock, sleep=fake.sleep)["status"] \
+        == "IMPORTED"
+
+    def refused():
+        raise ApiError(401, "GET", "/api/x", code="ERR009")
+    with pytest.raises(ApiError):
+        api.wait_for_status(refused, "IMPORTED", "import I", 600, clock=fake.clock, sleep=fake.sleep)
+
+    def down():
+        raise TransportError("no answer from the server")
+    with pytest.raises(WaitTimeout) as caught:
+        api.wait_for_status(down, "IMPORTED", "import I", 10, clock=fake.clock, sleep=fake.sleep)
+    assert "could not be read" in caught.value.message and "no answer from the server" in caught.value.message
