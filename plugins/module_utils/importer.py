@@ -130,14 +130,6 @@ def check_record_target(source: dict, base_url: Optional[str], project_header: O
                                                 source["manifest"], target.get("project_id") or "(none)"))
 
 
-def check_undo_dir(undo_dir: str) -> None:
-    if not os.path.isdir(undo_dir):
-        raise ValidationError("undo_dir", "%s is not a directory; create it first (ansible.builtin.file with state: "
-                                          "directory) or leave undo_dir unset to write next to src" % undo_dir)
-    if not os.access(undo_dir, os.W_OK):
-        raise ValidationError("undo_dir", "the directory %s is not writable by this user" % undo_dir)
-
-
 # ------------------------------------------------------------------ comparing
 def _lookups(objects: list) -> list:
     return [{"id": str(item.get("id", "")).upper(), "type": item.get("type"), "level": item.get("level")}

@@ -34,7 +34,11 @@ def check_dest(dest: str, option: str = "dest") -> None:
     if os.path.isdir(dest):
         raise ValidationError(option, "%s is a directory; give the path of the file to write, for example %s"
                               % (dest, os.path.join(dest, "package.mmp")))
-    directory = os.path.dirname(os.path.abspath(dest))
+    check_directory(os.path.dirname(os.path.abspath(dest)), option)
+
+
+def check_directory(directory: str, option: str) -> None:
+    """A directory that new files can be written into."""
     if not os.path.isdir(directory):
         raise ValidationError(option, "the directory %s does not exist; create it first (ansible.builtin.file "
                                       "with state: directory)" % directory)

@@ -76,11 +76,14 @@ EXAMPLES = r"""
     src: /srv/migrations/year.mmp
   register: uploaded  # uploaded.package_id is the new holder
 
+# A file of its own per import: dest is replaced when it exists, and an undo package is a rollback point.
+# (mstr.migration.mstr_package_import with src names and keeps these files itself.)
 - name: Keep the undo package of an import
   mstr.migration.mstr_package_binary:
     session: "{{ target_login.session }}"
+    project_id: B19DEDCC11D4E0EFC000EB9495D0F44F
     import_id: "{{ imported.import.id }}"
-    dest: /srv/migrations/year.undo.mmp
+    dest: "/srv/migrations/year.undo.{{ now(utc=true, fmt='%Y%m%dT%H%M%SZ') }}.mmp"
 """
 
 RETURN = r"""

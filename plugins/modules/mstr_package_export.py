@@ -125,6 +125,8 @@ objects:
       version: 2215B50211EB7C9D8F150080EF651EEA
       action: replace
       explicit_included: true
+      date_modified: 2021-03-04T03:53:09.000+0000
+      level: project_object
 package:
   description: The package as the server built it (see M(mstr.migration.mstr_package) for the keys).
   returned: success

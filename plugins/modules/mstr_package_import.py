@@ -150,12 +150,16 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ imported.message }} Undo package: {{ imported.undo_package }}, record: {{ imported.record }}"
 
+# The rollback is an import too, with an undo package and a record of its own (so it can be undone).
 - name: Roll back with the undo package, checked against its import record
   mstr.migration.mstr_package_import:
+    base_url: https://prod.example.com/MicroStrategyLibrary
+    username: administrator
+    password: "{{ vault_mstr_password }}"
     project_id: B19DEDCC11D4E0EFC000EB9495D0F44F
     src: "{{ imported.undo_package }}"
     manifest: "{{ imported.record }}"
-    generate_undo: false
+    undo_dir: /srv/migrations/rollback
 
 # Single steps, in a session of their own (the holder and the import live in it)
 - name: Import the package uploaded before with mstr_package_binary
@@ -352,7 +356,7 @@ def validate(params):
         base_url = decode_session(params["session"])["base_url"] if params["session"] else params["base_url"]
         importer.check_record_target(source, base_url, project_header(source["type"], params["project_id"]))
         undo_dir = params["undo_dir"] or os.path.dirname(os.path.abspath(params["src"]))
-        importer.check_undo_dir(undo_dir)
+        transfer.check_directory(undo_dir, "undo_dir")
         transfer.check_file_options(params)
         return {"source": source, "undo_dir": undo_dir}
     for option in WHOLE_IMPORT_ONLY + ("force",):

@@ -59,10 +59,19 @@ while read -r path _mtime sha _path; do  # the first undo file and record, byte 
     esac
 done <<< "$before"
 
-# Roll back to before the first migration with the first import's record (and its undo package).
-first_record="$(ls "$WORK_DIR"/project_package/year.import.*.json | head -n 1)"
-run_playbook "$PLAYBOOKS/import_package.yml" "${CONNECTIONS[@]}" -e "rollback_record=$first_record" \
-    -e "undo_dir=$WORK_DIR"
+# Roll back to before the first migration with the first import's record (and its undo package), named as a
+# user types it: relative to the current directory.
+first_record="$(cd "$WORK_DIR/project_package" && ls year.import.*.json | head -n 1)"
+(cd "$WORK_DIR/project_package" && run_playbook "$PLAYBOOKS/import_package.yml" "${CONNECTIONS[@]}" \
+    -e "rollback_record=$first_record" -e "undo_dir=$WORK_DIR")
+# A record whose import made no undo package says so, before any request.
+python -c 'import json, sys; d = json.load(open(sys.argv[1])); d["undo"] = None; json.dump(d, open(sys.argv[2], "w"))' \
+    "$WORK_DIR/project_package/$first_record" "$WORK_DIR/no-undo.json"
+if run_playbook "$PLAYBOOKS/import_package.yml" "${CONNECTIONS[@]}" -e "rollback_record=$WORK_DIR/no-undo.json" \
+    >"$WORK_DIR/no-undo.log" 2>&1; then
+    exit 1
+fi
+grep -q "names no undo package" "$WORK_DIR/no-undo.log"
 run_playbook verify.yml -e "step=rolled_back package=project_package" -e "package_dir=$WORK_DIR/project_package" \
     "${SERVERS[@]}"
 
