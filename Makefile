@@ -23,7 +23,7 @@ IMPORTER_VENV := .venv-importer
 test: test-emulator sanity units integration conformance lint changelog-lint ecosystem matrix benchmark-smoke
 	@echo "All test suites passed."
 
-# The benchmark of docs/benchmarks.md (about 11 minutes; not part of `make test`). It rewrites the results
+# The benchmark of docs/benchmarks.md (4 to 11 minutes measured here; not part of `make test`). It rewrites the results
 # there and the chart. The vendor SDK gets its own virtualenv; when it does not install, that way is skipped.
 SDK_VENV := .venv-sdk
 benchmark: venv

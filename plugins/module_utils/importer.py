@@ -230,7 +230,6 @@ class Import:
                  force: bool, wait_timeout: float, check_mode: bool):
         self.client = client
         self.source = source
-        self.project_id = project_id
         self.undo_dir = undo_dir
         self.generate_undo = generate_undo
         self.force = force
@@ -242,7 +241,7 @@ class Import:
         self.compare_seconds = 0.0
         self.notes: list = []
         if source["manifest"] is None:
-            self.notes.append("%s has no manifest (%s.json): it was imported without a size and checksum check"
+            self.notes.append("%s has no manifest (%s.json): it is imported without a size and checksum check"
                               % (source["src"], source["src"]))
 
     def _package_type(self, objects: list) -> Optional[str]:
@@ -267,13 +266,17 @@ class Import:
         finally:
             self.compare_seconds += time.monotonic() - started
 
+    def _goes_no_further(self, plan: list) -> bool:
+        """Check mode has its answer once there is a plan; a real run stops when the plan changes nothing."""
+        return self.check_mode or not (self.force or planning.needs_import(plan))
+
     def run(self) -> tuple:
         objects = self.source["objects"]
         plan = None
         if objects is not None:
             # The manifest lists what the file holds: compare first, and upload only when something would change.
             plan = self._compare(objects)
-            if self.check_mode or not (self.force or planning.needs_import(plan)):
+            if self._goes_no_further(plan):
                 return self._result(plan, imported=False)
         package_id = self.api.create_holder()
         import_id = None
@@ -284,7 +287,7 @@ class Import:
             content = objects_list(package.get("content"), "the package content")
             if objects is None or not _same_objects(objects, content):
                 objects, plan = content, self._compare(content)
-            if self.check_mode or not (self.force or planning.needs_import(plan)):
+            if self._goes_no_further(plan):
                 failed = False
                 return self._result(plan, imported=False)
             import_id = self.api.start_import(package_id, self.generate_undo)["id"]

@@ -39,6 +39,15 @@ def wait_ready(conn: Connection, package_id: str) -> None:
         time.sleep(0.1)
 
 
+def download(conn: Connection, package_id: str) -> bytes:
+    """The SDK's download call as migration.download_package makes it, plus the header the vendor page sends:
+    the SDK sends Accept: */*, which the emulator refuses (it requires what the pages show)."""
+    response = conn.get(endpoint="/api/packages/%s/binary" % package_id,
+                        headers={"X-MSTR-ProjectID": PROJECT, "Accept": "application/octet-stream"})
+    response.raise_for_status()
+    return response.content
+
+
 def build(conn: Connection) -> str:
     package_id = migration.create_package_holder(conn, project_id=PROJECT).json()["id"]
     migration.update_package_holder(conn, DEFINITION, package_id, project_id=PROJECT)
@@ -52,7 +61,7 @@ def export(base_url: str, dest: str) -> None:
         package_id = build(conn)
         try:
             with open(dest, "wb") as handle:
-                handle.write(migration.download_package(conn, package_id, project_id=PROJECT).content)
+                handle.write(download(conn, package_id))
         finally:
             migration.delete_package_holder(conn, package_id, project_id=PROJECT)
     finally:
@@ -65,7 +74,7 @@ def transfer(base_url: str, dest: str) -> None:
     try:
         package_id = build(source)
         started = time.monotonic()
-        body = migration.download_package(source, package_id, project_id=PROJECT).content
+        body = download(source, package_id)
         with open(dest, "wb") as handle:
             handle.write(body)
         timings["download_s"] = time.monotonic() - started
