@@ -40,12 +40,16 @@ def wait_ready(conn: Connection, package_id: str) -> None:
 
 
 def download(conn: Connection, package_id: str) -> bytes:
-    """The SDK's download call as migration.download_package makes it, plus the header the vendor page sends:
-    the SDK sends Accept: */*, which the emulator refuses (it requires what the pages show)."""
-    response = conn.get(endpoint="/api/packages/%s/binary" % package_id,
-                        headers={"X-MSTR-ProjectID": PROJECT, "Accept": "application/octet-stream"})
-    response.raise_for_status()
-    return response.content
+    """The SDK's own download (its error handling and all), with the Accept header the vendor page sends: the SDK
+    sends Accept: */*, which the emulator refuses (it requires what the pages show). Set on the SDK connection's
+    requests session for this one call, so that nothing else about the SDK's download changes."""
+    headers = conn._session.headers  # pylint: disable=protected-access
+    previous = headers.get("Accept")
+    headers["Accept"] = "application/octet-stream"
+    try:
+        return migration.download_package(conn, package_id, project_id=PROJECT).content
+    finally:
+        headers["Accept"] = previous
 
 
 def build(conn: Connection) -> str:
