@@ -72,8 +72,9 @@ def build_manifest(package_type: str, package: dict, objects: list, dest: str, b
     }
 
 
-def write_json(path: str, data: dict) -> None:
-    transfer.write_file(path, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode())
+def write_json(path: str, data: dict, replace: bool = True) -> None:
+    """A manifest or an import record, in one JSON layout (see ``transfer.write_file`` for ``replace``)."""
+    transfer.write_file(path, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode(), replace)
 
 
 def export_package(client, body: dict, project_id: Optional[str], dest: str, manifest: str, wait_timeout: float,

@@ -193,11 +193,8 @@ def _place(undo_dir: str, stem: str, stamp: str, undo_temp: Optional[str], recor
             continue
         except OSError as exc:
             raise MstrError("the undo package could not be saved as %s: %s" % (undo_path, exc.strerror)) from exc
-        record = transfer.TempFileSink(record_path)
         try:
-            record.write((json.dumps(record_for(undo_path), indent=2, sort_keys=True) + "\n").encode())
-            record.handle.close()
-            transfer.link_new(record.path, record_path)
+            export.write_json(record_path, record_for(undo_path), replace=False)
             return undo_path, record_path
         except FileExistsError:
             if undo_path:
@@ -206,8 +203,6 @@ def _place(undo_dir: str, stem: str, stamp: str, undo_temp: Optional[str], recor
             raise MstrError("the import record could not be written to %s: %s%s" % (
                 record_path, exc.strerror, "; the undo package was saved as %s" % undo_path if undo_path else ""),
                 undo_package=undo_path) from exc
-        finally:
-            record.discard()
 
 
 def _unplace(temp: str, path: str) -> None:

@@ -161,12 +161,18 @@ def link_new(path: str, name: str) -> None:
         os.replace(path, name)
 
 
-def write_file(path: str, data: bytes) -> None:
-    """Replace ``path`` whole or not at all, as downloads do: a new file next to it, renamed over it."""
+def write_file(path: str, data: bytes, replace: bool = True) -> None:
+    """Write ``path`` whole or not at all, as downloads do: a new file next to it, renamed over it.
+
+    ``replace=False`` never replaces an existing ``path`` (FileExistsError), for rollback points.
+    """
     sink = TempFileSink(path)
     try:
         sink.write(data)
         sink.handle.close()
-        os.replace(sink.path, path)
+        if replace:
+            os.replace(sink.path, path)
+        else:
+            link_new(sink.path, path)
     finally:
         sink.discard()

@@ -202,3 +202,9 @@ def test_a_file_that_changes_between_its_check_and_its_upload_is_not_imported(tm
         run._upload("holder")
     assert "changed while it was being imported" in caught.value.message
     assert source["sha256"] in caught.value.message and "0" * 64 in caught.value.message
+
+
+def test_a_record_name_the_file_system_refuses_is_a_clear_error(tmp_path):
+    with pytest.raises(MstrError, match="the import record could not be written to .*: File name too long"):
+        importer._place(str(tmp_path), "y" * 300, "20261129T182100Z", None, lambda path: {"undo": None})
+    assert os.listdir(tmp_path) == []
