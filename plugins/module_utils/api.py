@@ -24,7 +24,8 @@ from urllib.parse import quote
 
 from ansible_collections.mstr.migration.plugins.module_utils.errors import (ApiError, OperationFailed, PackageGone,
                                                                             ResponseError, TransportError,
-                                                                            ValidationError, WaitTimeout)
+                                                                            ValidationError, WaitTimeout,
+                                                                            describe_sub_errors, sub_errors)
 
 PACKAGE_READY = "READY"
 PACKAGE_EMPTY = "EMPTY"
@@ -116,9 +117,12 @@ def wait_for_status(read: Callable[[], dict], success: str, what: str, timeout: 
                 body["elapsed"] = round(elapsed, 3)
                 return body
             if is_failed(status):
-                raise OperationFailed("%s ended with status %s after %.1f s: %s"
-                                      % (what, status, elapsed, body.get("message") or "the server gave no message"),
-                                      status=status, elapsed=round(elapsed, 3))
+                objects = sub_errors(body.get("subErrors"))
+                raise OperationFailed("%s ended with status %s after %.1f s: %s%s"
+                                      % (what, status, elapsed,
+                                         str(body.get("message") or "the server gave no message").rstrip("."),
+                                         ". Objects: " + describe_sub_errors(objects) if objects else ""),
+                                      status=status, elapsed=round(elapsed, 3), sub_errors=objects)
         if elapsed >= timeout:
             if outage is not None:
                 raise WaitTimeout("%s could not be read for the last part of the %.1f s waited (wait_timeout=%s): %s"

@@ -293,17 +293,17 @@ class Client:
             ok = response.status_code in expect
         if ok:
             return
-        code = message = ticket = iserver = None
+        code = message = ticket = iserver = details = None
         try:
             body = response.json()
             if isinstance(body, dict):
                 code, message = body.get("code"), body.get("message")
-                ticket, iserver = body.get("ticketId"), body.get("iServerCode")
+                ticket, iserver, details = body.get("ticketId"), body.get("iServerCode"), body.get("subErrors")
         except ValueError:
             text = (response.text or "").strip()
             message = (response.reason or "") + (": " + text[:200] if text and "<html" not in text.lower() else "")
         raise ApiError(response.status_code, method, path, code=code, server_message=message,
-                       ticket_id=ticket, iserver_code=iserver)
+                       ticket_id=ticket, iserver_code=iserver, raw_sub_errors=details)
 
     def request(self, method: str, path: str, project_id: Optional[str] = None, prefer_async: bool = False,
                 json_body=None, params: Optional[dict] = None, expect=None, retries: Optional[int] = None):

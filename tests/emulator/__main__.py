@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 
+from .errors import SPELLINGS
 from .server import BASE, make_server
 from .state import Emulator
 
@@ -23,6 +24,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--password", default="mstr-emulator", help="password of every seeded user")
     parser.add_argument("--api-token", default="mstr-emulator-api-token", help="token accepted by loginMode 4096")
     parser.add_argument("--status-case", choices=("upper", "lower"), default="upper")
+    parser.add_argument("--error-codes", choices=SPELLINGS, default="docs",
+                        help="how error codes are spelt: docs (ERR0014), samples (ERR014), short (ERR14)")
     parser.add_argument("--processing-seconds", type=float, default=1.0,
                         help="how long a package definition or an import stays PROCESSING")
     parser.add_argument("--session-timeout", type=float, default=1800.0, help="idle seconds before a session expires")
@@ -62,7 +65,7 @@ def main(argv=None) -> int:
                         padding_mb=args.binary_padding_mb, session_timeout=args.session_timeout,
                         lb_cookie=args.lb_cookie, secure_cookies=bool(args.tls_cert),
                         record_downloads=args.record_downloads, request_log=args.request_log,
-                        extra_objects=args.extra_objects)
+                        extra_objects=args.extra_objects, error_codes=args.error_codes)
     emulator.set_faults(json.loads(args.faults))
     context = None
     if args.tls_cert:

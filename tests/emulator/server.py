@@ -214,7 +214,7 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
     def _error(self, exc: ApiError) -> Response:
-        return Response(exc.status, exc.body())
+        return Response(exc.status, exc.body(self.emulator.error_codes))
 
     # ------------------------------------------------------------- dispatch
     def do_GET(self):
@@ -278,10 +278,13 @@ class Handler(BaseHTTPRequestHandler):
                 emu.expire_all_sessions()  # this request already finds its session gone
             reset = emu.faults.take_reset(request_line)
             failure = None if reset else emu.faults.take_failure(request_line)
+            failure_error = emu.faults.failure_error(failure) if failure else None
         if reset:
             self._record("(reset)", BASE + sub, 0)
             self._abort_connection()
             return None, sub
+        if failure_error:
+            return self._error(failure_error), "(injected %d)" % failure
         if failure:
             # Gateways answer without the vendor's JSON body.
             text = b"<html><body><h1>%d Service Unavailable</h1></body></html>" % failure

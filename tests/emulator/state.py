@@ -25,7 +25,7 @@ from typing import Optional
 
 from . import binaries, seed
 from .conformance import Check, unknown_project
-from .errors import ApiError, invalid_input, no_privilege, not_found, session_invalid
+from .errors import ApiError, invalid_input, no_privilege, not_found, session_invalid, sub_error
 
 ACTIONS = ("use_existing", "replace", "keep_both", "use_newer", "use_older", "force_replace", "delete")
 ACL_ON_REPLACING = ("use_existing", "replace")
@@ -83,7 +83,8 @@ def new_id(project_id: Optional[str]) -> str:
 class Faults:
     """Faults set at start-up or at run time through /__emulator__/faults."""
 
-    FIELDS = ("latency_ms", "latency_jitter_ms", "fail_next", "fail_status", "fail_match",
+    FIELDS = ("latency_ms", "latency_jitter_ms", "fail_next", "fail_status", "fail_match", "fail_code",
+              "fail_sub_errors",
               "reset_next", "reset_match", "drop_next_downloads", "drop_after_bytes",
               "fail_processing", "fail_imports", "expire_after_requests")
 
@@ -96,6 +97,10 @@ class Faults:
         self.fail_next = 0
         self.fail_status = 503
         self.fail_match = ""
+        # With a code, an injected failure is the vendor's JSON error (subErrors from [id, name, reason] entries)
+        # instead of a gateway's page.
+        self.fail_code = ""
+        self.fail_sub_errors: list = []
         self.reset_next = 0
         self.reset_match = ""
         self.drop_next_downloads = 0
@@ -130,6 +135,13 @@ class Faults:
             return self.fail_status
         return None
 
+    def failure_error(self, status: int) -> Optional[ApiError]:
+        """The vendor-shaped error of an injected failure, or None for a gateway's page."""
+        if not self.fail_code:
+            return None
+        return ApiError(status, self.fail_code, "Injected failure (%s)." % self.fail_code,
+                        sub_errors=[sub_error(*entry) for entry in self.fail_sub_errors] or None)
+
     def take_reset(self, request_line: str) -> bool:
         if self.reset_next > 0 and self._matches(self.reset_match, request_line):
             self.reset_next -= 1
@@ -154,8 +166,9 @@ class Emulator:
     def __init__(self, password="mstr-emulator", api_token="mstr-emulator-api-token",
                  processing_seconds=1.0, status_case="upper", padding_mb=0,
                  session_timeout=1800.0, lb_cookie=False, secure_cookies=False, record_downloads=False,
-                 request_log: Optional[str] = None, extra_objects: int = 0):
+                 request_log: Optional[str] = None, extra_objects: int = 0, error_codes: str = "docs"):
         self.lock = threading.RLock()
+        self.error_codes = error_codes
         self.password = password
         self.api_token = api_token
         self.processing_seconds = float(processing_seconds)
@@ -457,6 +470,7 @@ class Emulator:
                 "content": [],
                 "objects": [],
                 "message": None,
+                "subErrors": None,
                 "source": None,
                 "uploadPath": None,
                 "header": None,
@@ -550,15 +564,21 @@ class Emulator:
             return seed.security_scope(project_id)
         return seed.CONFIGURATION_SCOPE
 
-    def _fail_package(self, pkg: dict, message: str):
+    def _fail_package(self, pkg: dict, message: str, objects: Optional[list] = None):
+        """A failed build; ``objects`` ((id, name, reason), ...) become the answer's subErrors."""
         pkg["status"] = "CREATION_FAILED"
         pkg["message"] = message
+        pkg["subErrors"] = [sub_error(*entry) for entry in objects or []] or None
 
     def _finish_definition(self, pkg: dict):
         if self.faults.fail_processing > 0:
             self.faults.fail_processing -= 1
+            names = self.metadata[pkg["projectId"] if pkg["type"] == "project" else seed.CONFIGURATION_SCOPE]
             self._fail_package(pkg, "Package creation failed: the Intelligence Server reported an error "
-                                    "while building the package (injected fault).")
+                                    "while building the package (injected fault).",
+                               [(item["id"], names.get(item["id"], {}).get("name", item["id"]),
+                                 "The object could not be added to the package (injected fault).")
+                                for item in pkg["requested"]])
             return
         package_type = pkg["type"]
         project_id = pkg["projectId"]
@@ -578,11 +598,11 @@ class Emulator:
                     level = "configuration" if package_type == "project" else "project"
                     return self._fail_package(pkg, "Object '%s' is a %s object and cannot be added to a %s "
                                                    "package." % (item["id"], level, package_type))
-                return self._fail_package(pkg, "Object '%s' (type %s) was not found in %s."
-                                          % (item["id"], item["type"], where))
+                reason = "Object '%s' (type %s) was not found in %s." % (item["id"], item["type"], where)
+                return self._fail_package(pkg, reason, [(item["id"], None, reason)])
             if record["type"] != item["type"]:
-                return self._fail_package(pkg, "Object '%s' is of type %s, not %s."
-                                          % (item["id"], record["type"], item["type"]))
+                reason = "Object '%s' is of type %s, not %s." % (item["id"], record["type"], item["type"])
+                return self._fail_package(pkg, reason, [(item["id"], record["name"], reason)])
             if package_type == "project_security" and record["type"] != 34:
                 return self._fail_package(pkg, "Only users and user groups can be added to a project security "
                                                "package; '%s' is of type %s." % (record["name"], record["type"]))
@@ -641,6 +661,8 @@ class Emulator:
         view = {"id": pkg["id"], "status": self.fmt(pkg["status"])}
         if pkg["message"]:
             view["message"] = pkg["message"]
+        if pkg["subErrors"]:
+            view["subErrors"] = copy.deepcopy(pkg["subErrors"])
         if pkg["settings"] is not None:
             view["settings"] = copy.deepcopy(pkg["settings"])
         if show_content:
@@ -796,6 +818,7 @@ class Emulator:
                 "undoPackageCreated": False,
                 "undoHeader": None,
                 "message": None,
+                "subErrors": None,
                 "started": started,
                 "doneAt": started + self.processing_seconds,
                 "package": pkg,
@@ -808,6 +831,8 @@ class Emulator:
                 "undoPackageCreated": imp["undoPackageCreated"], "progress": float(imp["progress"])}
         if imp["message"]:
             view["message"] = imp["message"]
+        if imp["subErrors"]:
+            view["subErrors"] = copy.deepcopy(imp["subErrors"])
         return view
 
     def get_import(self, sess: dict, import_id: str, rules: Check) -> dict:
@@ -834,15 +859,20 @@ class Emulator:
             header = imp["undoHeader"]
             return binaries.iter_binary(header), binaries.binary_size(header)
 
-    def _fail_import(self, imp: dict, message: str):
+    def _fail_import(self, imp: dict, message: str, objects: Optional[list] = None):
+        """A failed import; ``objects`` ((id, name, reason), ...) become the answer's subErrors."""
         imp["status"] = "IMPORT_FAILED"
         imp["message"] = message
+        imp["subErrors"] = [sub_error(*entry) for entry in objects or []] or None
 
     def _finish_import(self, imp: dict):
         if self.faults.fail_imports > 0:
             self.faults.fail_imports -= 1
+            header = imp["package"]["header"] or {"objects": []}
             return self._fail_import(imp, "Import failed: the Intelligence Server reported an error while "
-                                          "importing the package (injected fault).")
+                                          "importing the package (injected fault).",
+                                     [(obj["id"], obj["name"], "The object could not be imported: no write access "
+                                                               "(injected fault).") for obj in header["objects"]])
         pkg = imp["package"]
         header = pkg["header"]
         if header is None:
@@ -876,7 +906,9 @@ class Emulator:
             users = [r for r in target.values() if gone["id"] in r.get("dependsOn", [])]
             if users:
                 return self._fail_import(imp, "Cannot delete '%s' (%s): it is used by '%s' (%s)."
-                                         % (gone["name"], gone["id"], users[0]["name"], users[0]["id"]))
+                                         % (gone["name"], gone["id"], users[0]["name"], users[0]["id"]),
+                                         [(gone["id"], gone["name"], "The object has used-by dependencies: %s."
+                                           % ", ".join("'%s' (%s)" % (u["name"], u["id"]) for u in users))])
         self.metadata[scope] = target
         imp["status"] = "IMPORTED"
         imp["progress"] = 100.0

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import TUTORIAL, Api, project_body
+from conftest import TUTORIAL, YEAR, Api, project_body
 from test_auth import assert_vendor_error
 from test_imports import export, run_import
 from test_packages import ready_package
@@ -81,11 +81,20 @@ def test_processing_ends_failed_on_demand(emu, api):
     assert "injected fault" in body["message"]
 
 
+def test_failed_processing_names_each_object_in_sub_errors(emu, api):
+    emu.faults(fail_processing=1)
+    _unused, body = ready_package(api)
+    assert [(e["additionalProperties"], "injected fault" in e["message"]) for e in body["subErrors"]] == \
+        [({"objectId": YEAR, "objectName": "Year"}, True)]
+
+
 def test_import_ends_failed_on_demand(emu, api):
     binary = export(api)
     emu.faults(fail_imports=1)
     _unused, result = run_import(api, binary)
     assert result["status"] == "IMPORT_FAILED" and "injected fault" in result["message"]
+    # The sub-errors name every object of the package (Year and the lookup table it brings along).
+    assert sorted(e["additionalProperties"]["objectName"] for e in result["subErrors"]) == ["LU_YEAR", "Year"]
     assert "8D679D5111D3E4981000E787EC6DE8A4" not in emu.objects()["B19DEDCC11D4E0EFC000EB9495D0F44F"]
 
 
@@ -208,3 +217,28 @@ def test_exit_with_parent_stops_an_orphaned_emulator(tmp_path):
     if running(pid):
         os.kill(pid, 9)
         pytest.fail("the orphaned emulator kept running")
+
+
+def test_injected_failure_can_be_a_vendor_error_with_sub_errors(emu, api):
+    emu.faults(fail_next=1, fail_status=403, fail_code="ERR0017", fail_match="PUT /api/packages",
+               fail_sub_errors=[[YEAR, "Year", "No write access."]])
+    package_id = api.create_package()
+    response = api.define(package_id, project_body())
+    assert_vendor_error(response, 403, "ERR0017")
+    assert response.json()["subErrors"] == [{"iServerCode": -2147217373, "message": "No write access.",
+                                             "additionalProperties": {"objectId": YEAR, "objectName": "Year"}}]
+
+
+@pytest.mark.parametrize("spelling, codes", [
+    ("docs", ("ERR003", "ERR009", "ERR0014")),
+    ("samples", ("ERR003", "ERR009", "ERR014")),
+    ("short", ("ERR03", "ERR09", "ERR14")),
+])
+def test_error_codes_in_each_spelling(start_emulator, spelling, codes):
+    server = start_emulator("--error-codes", spelling)
+    api = Api(server.base_url)
+    assert_vendor_error(api.login(password="wrong"), 401, codes[0])
+    assert_vendor_error(api.call("GET", "/api/sessions"), 401, codes[1])
+    analyst = Api(server.base_url)
+    assert analyst.login(username="analyst").status_code == 204
+    assert_vendor_error(analyst.call("POST", "/api/packages", project=TUTORIAL), 403, codes[2])

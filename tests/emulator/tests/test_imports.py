@@ -110,6 +110,9 @@ def test_delete_of_an_object_others_use_fails_and_changes_nothing(emu, api):
     _unused, result = run_import(api, binary, project=TUTORIAL)
     assert "fail" in result["status"].lower()
     assert "used by 'Year'" in result["message"]
+    assert result["subErrors"] == [{"iServerCode": -2147217373,
+                                    "message": "The object has used-by dependencies: 'Year' (%s)." % YEAR,
+                                    "additionalProperties": {"objectId": LU_YEAR, "objectName": "LU_YEAR"}}]
     assert emu.objects()[TUTORIAL] == before
 
 
