@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
 from typing import Optional
 
 from ansible_collections.mstr.migration.plugins.module_utils.api import (CONFIGURATION_LEVEL_TYPES, mapping,
@@ -156,8 +157,9 @@ def validate_content(package_type: str, content, default_action: str) -> list:
         if name:
             entry["name"] = name
         items.append(entry)
-    ids = [entry["id"] for entry in items if entry["id"]]
-    duplicates = sorted(set(i for i in ids if ids.count(i) > 1))
+    # Counted once (linear): a bulk package lists tens of thousands of objects.
+    counts = Counter(entry["id"] for entry in items if entry["id"])
+    duplicates = sorted(object_id for object_id, count in counts.items() if count > 1)
     if duplicates:
         raise ValidationError("content", "lists %s more than once" % ", ".join(duplicates))
     return items
