@@ -82,9 +82,11 @@ lint: venv collection-copy
 changelog-lint: venv
 	$(BIN)/antsibull-changelog lint
 
-# Regenerate CHANGELOG.rst and changelogs/changelog.yaml from the fragments (kept until 1.0.0 ships).
+# Regenerate CHANGELOG.rst and changelogs/changelog.yaml from the fragments. Until 1.0.0 ships, its notes are
+# rebuilt from all fragments each time (antsibull-changelog cannot update a release that has a summary).
 changelog: venv
-	PATH="$(CURDIR)/$(BIN):$$PATH" antsibull-changelog release --version $$(sed -n 's/^version: //p' galaxy.yml) --update-existing
+	printf 'ancestor: null\nreleases: {}\n' > changelogs/changelog.yaml
+	PATH="$(CURDIR)/$(BIN):$$PATH" antsibull-changelog release --version $$(sed -n 's/^version: //p' galaxy.yml)
 
 # galaxy-importer pins its own tools, so it gets a virtualenv of its own.
 $(IMPORTER_VENV)/.installed: tests/requirements-importer.txt

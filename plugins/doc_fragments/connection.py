@@ -72,6 +72,9 @@ options:
         O(timeout)); a task that sets one of these options itself uses its own value.
       - If not set, the value of the E(MSTR_SESSION) environment variable is used.
     type: str
+requirements:
+  - python >= 3.10 (on the host the module runs on, normally the controller)
+  - requests >= 2.25
 notes:
   - >-
     The modules need the Python library C(requests) where they run. Run them on the controller

@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """Benchmarks: the collection against a uri playbook, a curl script and the vendor SDK.
 
 Starts emulators, runs each way several times in turns (so that the noise of

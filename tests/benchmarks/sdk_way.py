@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """The vendor SDK's way (mstrio-py), for the benchmark: its package calls, as its docs use them.
 
     python sdk_way.py export BASE_URL DEST       create, define, poll every 0.1 s, download, delete

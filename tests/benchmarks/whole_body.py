@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """Reading a package whole, as the vendor SDK's calls do, without the SDK: requests and ``.content``.
 
     python whole_body.py BASE_URL DEST     build, download whole, upload whole into a new holder; prints JSON timings

@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """The collection's requests against the vendor pages' table (tests/emulator/conformance.py).
 
 Every emulator an integration target starts with ``start_emulator`` (tests/integration/emulator.sh)

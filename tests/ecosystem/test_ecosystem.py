@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """The collection as users get it: build, install, docs, Galaxy import, execution environment, AWX.
 
 Run by ``make ecosystem`` (part of ``make test``) with the tools of .venv;
@@ -70,9 +74,29 @@ def test_tarball_holds_what_users_need_and_nothing_else(tarball):
                    "roles/export_package/meta/argument_specs.yml", "docs/awx/credential_type.yml",
                    "plugins/doc_fragments/connection.py"] + ["plugins/modules/%s.py" % m for m in MODULES]:
         assert needed in names, needed
+    # Developer tools stay out: tests/tools writes into ~/.ansible (a get-pip stand-in) and runs the demo.
     unwanted = re.compile(r"(^|/)(\.venv[^/]*|build|\.ci|\.git|\.hypothesis|\.pytest_cache|__pycache__|output|benchmarks)(/|$)"
-                          r"|^Makefile$|\.pyc$|\.tar\.gz$")
+                          r"|^tests/tools(/|$)|^Makefile$|\.pyc$|\.tar\.gz$")
     assert [name for name in names if unwanted.search(name)] == []
+
+
+def test_every_shipped_python_file_carries_the_license_header(tarball):
+    with tarfile.open(tarball) as archive:
+        sources = {member.name: archive.extractfile(member).read().decode()
+                   for member in archive.getmembers() if member.isfile() and member.name.endswith(".py")}
+    assert sources
+    header = "GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)"
+    assert [name for name, text in sources.items() if header not in "\n".join(text.splitlines()[:4])] == []
+
+
+def test_no_user_doc_points_outside_the_repository(tarball):
+    """Users have the collection, not the developers' shared folder."""
+    with tarfile.open(tarball) as archive:
+        docs = {member.name: archive.extractfile(member).read().decode()
+                for member in archive.getmembers()
+                if member.isfile() and member.name.endswith((".md", ".rst", ".yml", ".yaml"))
+                and not member.name.startswith("tests/")}
+    assert [name for name, text in docs.items() if re.search(r"\.\./shared|shared/reference|shared/fixtures", text)] == []
 
 
 def test_changelog_lists_the_release_and_every_module():
@@ -90,6 +114,7 @@ def test_docs_render_for_every_module_role_and_fragment(installed):
         assert "MSTR_BASE_URL" in text  # the connection fragment
         assert "mstr.migration.mstr" in text  # the action group attribute
         assert "EXAMPLES" in text and "RETURN VALUES" in text
+        assert "REQUIREMENTS:" in text and "requests >= 2.25" in text
     for role in ROLES:
         text = run(BIN / "ansible-doc", "-t", "role", "mstr.migration." + role, env=env).stdout
         assert re.search(r"ENTRY POINT: \W*main", text), text[:300]

@@ -1,1 +1,5 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """A stand-in MicroStrategy Library server for the collection's tests, demo and benchmarks."""

@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """Package binaries: the emulator's own format, streaming and multipart upload.
 
 An emulator package binary starts with the eight bytes every vendor-made

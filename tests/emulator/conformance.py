@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """What the vendor pages send on each package, import and object call: one table, enforced here.
 
 ``TABLE`` is keyed by the emulator's route labels ("METHOD /api/path/{param}",

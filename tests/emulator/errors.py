@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """Errors in the vendor's JSON shape: {code, message, ticketId[, iServerCode][, subErrors]}.
 
 Codes are spelt one of three ways (``--error-codes``): ``docs`` as the

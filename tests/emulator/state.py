@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """The emulated server's state: sessions, metadata, packages, imports, faults.
 
 Everything is time-driven and lazy: ``advance()`` runs at the start of every

@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """A small forwarding HTTP proxy for the proxy tests: counts what passes through it.
 
 ``python proxy.py`` prints ``proxy listening on http://127.0.0.1:PORT`` and

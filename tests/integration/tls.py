@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """Write a private CA and two server certificates (right and wrong host name) for the TLS tests."""
 
 from __future__ import annotations

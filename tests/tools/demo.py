@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """The README demo: migrate the vendor's sample package between two emulated environments.
 
 Starts two emulator processes (a source and a target Library), runs

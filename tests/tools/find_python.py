@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """Print the path of a Python interpreter of at least a given version (default 3.12).
 
 usage: find_python.py [--min X.Y]

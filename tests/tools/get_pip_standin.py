@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """Stand-in for the get-pip.py bootstrap script that ansible-test downloads.
 
 ansible-test fetches get-pip.py from a host these machines cannot reach. It

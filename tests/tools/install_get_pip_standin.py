@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """Put the get-pip stand-in where the installed ansible-test looks for it.
 
 The cache file name carries the pip version ansible-test pins, so it is read

@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """The vendor's workflow pages, replayed with curl as printed.
 
 The pages live in ../shared/reference (not copied into the repository). Each
