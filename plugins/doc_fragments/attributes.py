@@ -23,6 +23,18 @@ attributes:
     support: full
 """
 
+    # Export and import: a scratch holder (created and deleted at once) is how the server answers what would change.
+    CHECK_MODE_PARTIAL_SCRATCH = r"""
+attributes:
+  check_mode:
+    description: Can run in check mode and return the changed status it predicts, writing no file and changing
+      no object on the server.
+    support: partial
+    details:
+      - To learn what a package would hold, check mode may build it in a scratch package holder of the session,
+        deleted before the task ends. Nothing else is written on the server, and no local file is written.
+"""
+
     CHECK_MODE_READ_ONLY = r"""
 attributes:
   check_mode:

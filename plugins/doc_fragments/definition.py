@@ -5,9 +5,9 @@
 from __future__ import annotations
 
 
-class ModuleDocFragment:
-    # A package definition (arguments.DEFINITION_SPEC): mstr_package and mstr_package_export.
-    DOCUMENTATION = r"""
+# A package definition (arguments.DEFINITION_SPEC): mstr_package and mstr_package_export. O(type) and O(content)
+# are required by mstr_package_export (the REQUIRED variant) and by mstr_package only for state=present.
+_DEFINITION = r"""
 options:
   type:
     description:
@@ -18,6 +18,7 @@ options:
       - Required by M(mstr.migration.mstr_package) with O(mstr.migration.mstr_package#module:state=present) and by M(mstr.migration.mstr_package_export).
     type: str
     choices: [project, configuration, project_security]
+    required: %(required)s
   settings:
     description:
       - How the target treats the objects when the package is imported.
@@ -53,6 +54,7 @@ options:
       - Required by M(mstr.migration.mstr_package) with O(mstr.migration.mstr_package#module:state=present) and by M(mstr.migration.mstr_package_export).
     type: list
     elements: dict
+    required: %(required)s
     suboptions:
       id:
         description:
@@ -82,3 +84,8 @@ options:
         type: bool
         default: false
 """
+
+
+class ModuleDocFragment:
+    DOCUMENTATION = _DEFINITION % {"required": "false"}
+    REQUIRED = _DEFINITION % {"required": "true"}

@@ -46,7 +46,7 @@ CONNECTION_SPEC = {
 }
 
 
-# A package definition, as mstr_package and mstr_package_export take it (documented in each).
+# A package definition, as mstr_package and mstr_package_export take it (doc fragment mstr.migration.definition).
 DEFINITION_SPEC = {
     "type": {"type": "str", "choices": list(pkg.PACKAGE_TYPES)},
     "settings": {"type": "dict", "options": {
@@ -61,8 +61,15 @@ DEFINITION_SPEC = {
         "type": {"type": "raw", "required": True},
         "action": {"type": "str", "choices": list(pkg.ACTIONS)},
         "include_dependents": {"type": "bool", "default": False},
-    }},
+    }, "required_one_of": [("id", "name")]},
 }
+
+
+def definition_spec(required: bool) -> dict:
+    """DEFINITION_SPEC, with type and content required (mstr_package_export) or not (mstr_package: state decides)."""
+    spec = copy.deepcopy(DEFINITION_SPEC)
+    spec["type"]["required"] = spec["content"]["required"] = required
+    return spec
 
 
 def get_spec(**module_options) -> dict:

@@ -174,6 +174,8 @@ class Client:
         self.retries = retries
         self.backoff = backoff
         self.token: Optional[str] = None
+        # Set by a login in check mode and carried by the session value (mstr_session).
+        self.opened_in_check_mode = False
 
     # ---------------------------------------------------------------- session
     def login(self, login_mode: str = "standard", username: Optional[str] = None,
@@ -194,6 +196,7 @@ class Client:
 
     def resume(self, session: dict) -> None:
         self.token = session["token"]
+        self.opened_in_check_mode = bool(session.get("opened_in_check_mode"))
         for cookie in session["cookies"]:
             self.http.cookies.set(cookie["name"], cookie["value"], domain=cookie.get("domain", ""),
                                   path=cookie.get("path", "/"))
@@ -208,7 +211,8 @@ class Client:
     def session_value(self) -> str:
         """The session for later tasks: where the server is, how it was trusted, and the credentials of this login."""
         data = {"base_url": self.base_url, "token": self.token, "cookies": self.cookies(),
-                "validate_certs": self.validate_certs, "ca_path": self.ca_path, "timeout": self.timeout}
+                "validate_certs": self.validate_certs, "ca_path": self.ca_path, "timeout": self.timeout,
+                "opened_in_check_mode": self.opened_in_check_mode}
         return SESSION_PREFIX + base64.urlsafe_b64encode(json.dumps(data, sort_keys=True).encode()).decode()
 
     def fork(self) -> "Client":

@@ -171,7 +171,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
 from ansible_collections.mstr.migration.plugins.module_utils.api import (PACKAGE_EMPTY, PACKAGE_READY, PackageApi,
                                                                          check_server_id, is_failed, normalise_status)
-from ansible_collections.mstr.migration.plugins.module_utils.arguments import DEFINITION_SPEC, get_spec
+from ansible_collections.mstr.migration.plugins.module_utils.arguments import definition_spec, get_spec
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, PackageGone, ValidationError
 from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
 
@@ -258,7 +258,7 @@ def main():
         argument_spec=get_spec(
             state={"type": "str", "default": "present", "choices": ["present", "absent"]},
             package_id={"type": "str"},
-            **DEFINITION_SPEC,
+            **definition_spec(required=False),
             wait={"type": "bool", "default": True},
             wait_timeout={"type": "float", "default": 600},
         ),

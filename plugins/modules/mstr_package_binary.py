@@ -145,8 +145,6 @@ def validate(params):
         transfer.check_dest(params["dest"])
         transfer.check_file_options(params)
     else:
-        if params["import_id"]:
-            raise ValidationError("import_id", "an undo package can only be downloaded; use dest instead of src")
         transfer.check_src(params["src"])
     if params["wait_timeout"] <= 0:
         raise ValidationError("wait_timeout", "must be a positive number of seconds")
@@ -216,7 +214,7 @@ def main():
         supports_check_mode=True,
         add_file_common_args=True,
         required_one_of=[("dest", "src")],
-        mutually_exclusive=[("dest", "src"), ("package_id", "import_id")],
+        mutually_exclusive=[("dest", "src"), ("package_id", "import_id"), ("src", "import_id")],
     )
     run_module(module, validate, run, session_required=True)
 

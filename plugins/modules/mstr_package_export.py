@@ -26,9 +26,9 @@ author:
   - mstr.migration maintainers (@mstr-migration)
 extends_documentation_fragment:
   - mstr.migration.connection
-  - mstr.migration.definition
+  - mstr.migration.definition.REQUIRED
   - mstr.migration.attributes
-  - mstr.migration.attributes.CHECK_MODE_FULL
+  - mstr.migration.attributes.CHECK_MODE_PARTIAL_SCRATCH
   - mstr.migration.attributes.DIFF_FULL
   - ansible.builtin.files
 options:
@@ -148,7 +148,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.mstr.migration.plugins.module_utils import export
 from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
 from ansible_collections.mstr.migration.plugins.module_utils import transfer
-from ansible_collections.mstr.migration.plugins.module_utils.arguments import DEFINITION_SPEC, get_spec
+from ansible_collections.mstr.migration.plugins.module_utils.arguments import definition_spec, get_spec
 from ansible_collections.mstr.migration.plugins.module_utils.errors import ValidationError
 from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
 
@@ -156,8 +156,6 @@ from ansible_collections.mstr.migration.plugins.module_utils.runner import run_m
 def validate(params):
     if params["wait_timeout"] <= 0:
         raise ValidationError("wait_timeout", "must be a positive number of seconds")
-    if not params["type"]:
-        raise ValidationError("type", "is required; use project, configuration or project_security")
     body = pkg.validate_definition(params["type"], params["settings"], params["content"], params["project_id"])
     export.check_paths(params["dest"], export.manifest_path(params["dest"], params["manifest"]))
     transfer.check_file_options(params)
@@ -183,7 +181,7 @@ def main():
             dest={"type": "path", "required": True},
             manifest={"type": "path"},
             wait_timeout={"type": "float", "default": 600},
-            **DEFINITION_SPEC,
+            **definition_spec(required=True),
         ),
         supports_check_mode=True,
         add_file_common_args=True,

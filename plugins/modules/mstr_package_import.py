@@ -38,18 +38,19 @@ extends_documentation_fragment:
   - ansible.builtin.files
 attributes:
   check_mode:
-    description: Can run in check mode and return the changed status it predicts, importing nothing.
-    support: full
+    description: Can run in check mode and return the changed status it predicts, importing nothing and writing
+      no file.
+    support: partial
     details:
       - With O(src) and a manifest, check mode sends no write request; it reads the target's objects and
-        returns the RV(plan). Without a manifest it uploads the file into a scratch package holder (deleted at
-        once) to learn what the file holds.
+        returns the RV(plan). Without a manifest it uploads the file into a scratch package holder of the
+        session, deleted before the task ends, to learn what the file holds.
 options:
   src:
     description:
       - The package file (C(.mmp)) to import in one task. Without O(session) the module logs in with the
         connection options and logs out at the end.
-      - Mutually exclusive with O(package_id) and O(import_id).
+      - Exactly one of O(src), O(package_id) and O(import_id) is required.
     type: path
   manifest:
     description:
@@ -61,16 +62,18 @@ options:
       - When the manifest lists the package's objects (manifests of M(mstr.migration.mstr_package_export)
         do), the target is compared before anything is uploaded, so a run with nothing to import uploads
         nothing.
+      - Needs O(src).
     type: path
   undo_dir:
     description:
       - Directory for the undo packages and import records. Defaults to the directory of O(src). It must
         exist.
       - New files get mode V(0600) unless O(mode) is set; O(mode) and the other file options apply to both.
+      - Needs O(src).
     type: path
   force:
     description:
-      - Import even when every object in the target already matches the package.
+      - Import even when every object in the target already matches the package. Only with O(src).
     type: bool
     default: false
   state:
@@ -88,6 +91,7 @@ options:
     description:
       - "Single step. An existing import process of O(session): with O(state=present), wait for it; with
         O(state=absent), close it."
+      - Required with O(state=absent).
     type: str
   generate_undo:
     description:
@@ -359,14 +363,9 @@ def validate(params):
         transfer.check_directory(undo_dir, "undo_dir")
         transfer.check_file_options(params)
         return {"source": source, "undo_dir": undo_dir}
-    for option in WHOLE_IMPORT_ONLY + ("force",):
-        if params[option]:
-            raise ValidationError(option, "goes with src (the whole import from a file); remove it, or give src")
-    if params["state"] == "absent" and not params["import_id"]:
-        raise ValidationError("import_id", "is required with state: absent (the import process to close)")
-    if params["state"] == "present" and not (params["package_id"] or params["import_id"]):
-        raise ValidationError("src", "is required: give the package file to import (or, for a single step, the "
-                                     "package_id of an uploaded package or the import_id of a running import)")
+    # A flag with a default cannot be a required_by rule (false counts as given).
+    if params["force"]:
+        raise ValidationError("force", "goes with src (the whole import from a file); remove it, or give src")
     return None
 
 
@@ -455,6 +454,9 @@ def main():
         supports_check_mode=True,
         add_file_common_args=True,
         mutually_exclusive=[("src", "package_id", "import_id")],
+        required_one_of=[("src", "package_id", "import_id")],
+        required_if=[("state", "absent", ["import_id"])],
+        required_by={option: "src" for option in WHOLE_IMPORT_ONLY},
     )
     # Single steps act on a holder or an import that lives in a session; the whole import can log in itself.
     run_module(module, validate, run, session_required=not module.params["src"] and STEP_NEEDS_SESSION)

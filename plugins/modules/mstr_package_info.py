@@ -23,6 +23,7 @@ options:
   package_id:
     description:
       - The package to read. It must belong to O(session).
+      - At least one of O(package_id) and O(import_id) is required.
     type: str
   show_content:
     description:
@@ -111,13 +112,9 @@ from ansible_collections.mstr.migration.plugins.module_utils.runner import run_m
 
 
 def validate(params):
-    if not (params["package_id"] or params["import_id"]):
-        raise ValidationError("package_id", "give package_id, import_id, or both")
     for option in ("package_id", "import_id"):
         if params[option]:
             check_server_id(params[option], option)
-    if params["object_ids"] and not params["package_id"]:
-        raise ValidationError("object_ids", "needs package_id, the package the objects are in")
     for object_id in params["object_ids"] or []:
         if not pkg.OBJECT_ID.match(object_id or ""):
             raise ValidationError("object_ids", "%r is not an object id (32 hexadecimal characters)" % object_id)
@@ -146,6 +143,8 @@ def main():
             import_id={"type": "str"},
         ),
         supports_check_mode=True,
+        required_one_of=[("package_id", "import_id")],
+        required_by={"object_ids": "package_id"},
     )
     run_module(module, validate, run, session_required=True)
 

@@ -14,15 +14,22 @@ description:
     option so that a whole export or import sequence runs in one server session.
   - With O(state=absent), logs the O(session) out. A session that has already ended (logged out or timed out)
     is not an error.
-  - A session is not server configuration, so logging in reports no change. Both states also run in check
-    mode, so that a check-mode run of a sequence can still read from the server and leaves no session behind.
+  - A session is not server configuration, so logging in reports no change. Logging in also runs in check
+    mode, so that a check-mode run of a sequence can still read from the server.
+  - In check mode, O(state=absent) logs out only a session that was opened in check mode (by the same
+    check-mode run), so that such a run leaves no session behind; any other session stays open and the task
+    reports whether it would be logged out.
 author:
   - mstr.migration maintainers (@mstr-migration)
 extends_documentation_fragment:
   - mstr.migration.connection
   - mstr.migration.attributes
-  - mstr.migration.attributes.CHECK_MODE_FULL
   - mstr.migration.attributes.DIFF_NONE
+attributes:
+  check_mode:
+    description: Can run in check mode. Logging in runs as usual; logging out ends only a session opened in
+      check mode.
+    support: full
 options:
   state:
     description:
@@ -115,7 +122,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.mstr.migration.plugins.module_utils.api import PackageApi
 from ansible_collections.mstr.migration.plugins.module_utils.arguments import get_spec
-from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError
+from ansible_collections.mstr.migration.plugins.module_utils.errors import ApiError, MstrError
 from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
 
 
@@ -130,12 +137,27 @@ def log_in(module, client, prepared):
         # Only for display: a proxy that blocks the call, or an older server, must not fail the login.
         module.warn("logged in, but the user could not be read (%s); the result's user is null" % exc.message)
         user = None
+    # A session opened by a check-mode run is that run's own: its logout in check mode may end it.
+    client.opened_in_check_mode = module.check_mode
     return False, {"session": client.session_value(), "base_url": client.base_url, "user": user}, None
 
 
 def log_out(module, client, prepared):
+    if module.check_mode and not client.opened_in_check_mode:
+        # A session from a real login is the user's: check mode only reads whether it is still alive.
+        return session_alive(client), {"base_url": client.base_url, "logged_out": False}, None
     ended = client.logout()
     return ended, {"base_url": client.base_url, "logged_out": ended}, None
+
+
+def session_alive(client) -> bool:
+    try:
+        PackageApi(client, None).session_user()
+    except ApiError as exc:
+        if exc.session_expired or exc.status == 401:
+            return False
+        raise
+    return True
 
 
 def main():
