@@ -46,7 +46,10 @@ def connection_settings(params: dict) -> tuple:
     if not base_url:
         raise ValidationError("base_url", "is required; set base_url (or MSTR_BASE_URL) to the Library address, for "
                                           "example https://mstr.example.com/MicroStrategyLibrary")
-    if params.get("base_url") and session and normalise_base_url(params["base_url"]) != session["base_url"]:
+    # Only a base_url the task sets itself must match the session: MSTR_BASE_URL (an AWX credential for one side)
+    # must not refuse a session of the other side.
+    own_base_url = params.get("base_url") and params["base_url"] != os.environ.get("MSTR_BASE_URL")
+    if own_base_url and session and normalise_base_url(params["base_url"]) != session["base_url"]:
         raise ValidationError("base_url", "%s differs from the server of session (%s); drop base_url or use a session "
                                           "of that server" % (params["base_url"], session["base_url"]))
     from_session = session or {}

@@ -62,9 +62,10 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Download a package
+- name: Download a package (the project header goes with every call of a project package)
   mstr.migration.mstr_package_binary:
     session: "{{ login.session }}"
+    project_id: B7CA92F04B9FAE8D941C3E9B7E0CD754
     package_id: "{{ package.package_id }}"
     dest: /srv/migrations/year.mmp
     mode: "0640"

@@ -49,9 +49,9 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: What is in the uploaded package?
+- name: What is in the package uploaded into the target?
   mstr.migration.mstr_package_info:
-    session: "{{ login.session }}"
+    session: "{{ target_login.session }}"
     project_id: B19DEDCC11D4E0EFC000EB9495D0F44F
     package_id: "{{ holder.package_id }}"
   register: uploaded
@@ -60,16 +60,17 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ uploaded.package.content | map(attribute='name') | list }}"
 
-- name: Readable definition of the attribute Year in the package
+- name: Readable definition of the attribute Year in the package built on the source
   mstr.migration.mstr_package_info:
     session: "{{ login.session }}"
     project_id: B7CA92F04B9FAE8D941C3E9B7E0CD754
     package_id: "{{ package.package_id }}"
     object_ids: [8D679D5111D3E4981000E787EC6DE8A4]
 
-- name: Status of an import
+- name: Status of an import into the target
   mstr.migration.mstr_package_info:
-    session: "{{ login.session }}"
+    session: "{{ target_login.session }}"
+    project_id: B19DEDCC11D4E0EFC000EB9495D0F44F
     import_id: "{{ imported.import.id }}"
 """
 
