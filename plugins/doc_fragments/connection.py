@@ -58,8 +58,19 @@ options:
   project_id:
     description:
       - Id of the project (32 hexadecimal characters), sent as the C(X-MSTR-ProjectID) header.
-      - Required for V(project) and V(project_security) packages; must not be set for V(configuration) packages.
+      - Required (or O(project)) for V(project) and V(project_security) packages; must not be set for
+        V(configuration) packages.
+      - Workstation shows a project's id in its properties; the REST API lists the projects a user can see, with
+        their ids, at C(GET /api/projects). Or give O(project), the name, instead.
       - If not set, the value of the E(MSTR_PROJECT_ID) environment variable is used.
+      - Mutually exclusive with O(project).
+    type: str
+  project:
+    description:
+      - Name of the project, instead of O(project_id). It is looked up among the projects the user can see
+        (C(GET /api/projects), one read after logging in): an exact match first, then one that differs only in
+        case. No match fails with the close names and the visible projects.
+      - Mutually exclusive with O(project_id).
     type: str
   session:
     description:

@@ -15,6 +15,7 @@ vendor pages, ``create-a-migration-package.md`` and
 
 from __future__ import annotations
 
+import difflib
 import re
 import threading
 import time
@@ -27,6 +28,10 @@ from ansible_collections.mstr.migration.plugins.module_utils.errors import (ApiE
                                                                             ValidationError, WaitTimeout,
                                                                             describe_sub_errors, sub_errors)
 
+# Name patterns of GET /api/searches/results.
+SEARCH_BEGINS_WITH = 1
+SEARCH_EXACTLY = 2
+SUGGESTION_CANDIDATES = 500
 PACKAGE_READY = "READY"
 PACKAGE_EMPTY = "EMPTY"
 IMPORT_DONE = "IMPORTED"
@@ -249,9 +254,16 @@ class PackageApi:
             return self.project_id if level == PROJECT_OBJECT else None
         return None if object_type in CONFIGURATION_LEVEL_TYPES else self.project_id
 
-    def search(self, name: str, object_type: int) -> list:
-        found = self._call("GET", "/searches/results", params={"name": name, "type": object_type, "pattern": 2})
+    def search(self, name: str, object_type: int, pattern: int = SEARCH_EXACTLY, limit: Optional[int] = None) -> list:
+        query = {"name": name, "type": object_type, "pattern": pattern}
+        if limit:
+            query["limit"] = limit
+        found = self._call("GET", "/searches/results", params=query)
         return objects_list(mapping(found, "the search").get("result"), "the search result")
+
+    def search_like(self, name: str, object_type: int) -> list:
+        """Objects of the type whose names begin with the same letter: candidates for "did you mean"."""
+        return self.search(name[:1], object_type, SEARCH_BEGINS_WITH, limit=SUGGESTION_CANDIDATES) if name else []
 
     def read_objects(self, items: list, workers: int = LOOKUP_WORKERS) -> list:
         """The target's copy of each ``{id, type, level}`` (None where it has none), in order.
@@ -300,3 +312,24 @@ class PackageApi:
         """The logged-in user (one read, not retried: it is for display and records)."""
         info = mapping(self.client.request("GET", "/sessions", retries=0), "the session")
         return {"id": info.get("id"), "username": info.get("username"), "full_name": info.get("fullName")}
+
+
+# ------------------------------------------------------------------ projects
+def project_id_by_name(client, name: str, option: str = "project") -> str:
+    """The id of the project the user can see under ``name``: an exact match, else the one that differs in case."""
+    projects = [p for p in objects_list(client.request("GET", "/projects"), "the project list")
+                if isinstance(p.get("name"), str) and isinstance(p.get("id"), str)]
+    for matches in ([p for p in projects if p["name"] == name],
+                    [p for p in projects if p["name"].casefold() == name.casefold()]):
+        if len(matches) == 1:
+            return matches[0]["id"].upper()
+        if matches:
+            raise ValidationError(option, "%d projects are named %r (%s); give project_id instead"
+                                  % (len(matches), name, ", ".join(p["id"] for p in matches)))
+    names = sorted(p["name"] for p in projects)
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+    raise ValidationError(option, "no project named %r is visible to this user%s; the user sees %s"
+                          % (name, "; close names: %s" % ", ".join(repr(n) for n in close) if close else "",
+                             ", ".join(repr(n) for n in names[:20]) + (" and %d more" % (len(names) - 20)
+                                                                        if len(names) > 20 else "")
+                             if names else "no project"))

@@ -42,6 +42,7 @@ CONNECTION_SPEC = {
     "ca_path": {"type": "path", "fallback": (env_if_set, ["MSTR_CA_PATH"])},
     "timeout": {"type": "float", "fallback": (env_if_set, ["MSTR_TIMEOUT"])},
     "project_id": {"type": "str", "fallback": (env_if_set, ["MSTR_PROJECT_ID"])},
+    "project": {"type": "str"},
     "session": {"type": "str", "no_log": True, "fallback": (env_if_set, ["MSTR_SESSION"])},
 }
 
@@ -70,6 +71,10 @@ def definition_spec(required: bool) -> dict:
     spec = copy.deepcopy(DEFINITION_SPEC)
     spec["type"]["required"] = spec["content"]["required"] = required
     return spec
+
+
+# Rules between connection options, for every module's AnsibleModule(mutually_exclusive=...).
+CONNECTION_EXCLUSIVE = [("project", "project_id")]
 
 
 def get_spec(**module_options) -> dict:

@@ -433,7 +433,7 @@ def _diff(plan: list) -> dict:
     for entry in plan:
         if entry["outcome"] == planning.NONE:
             continue
-        key = "%s %s (type %s)" % (entry["id"], entry["name"], entry["type"])
+        key = "%s %s (%s)" % (entry["id"], entry["name"], pkg.type_name(entry["type"]))
         before[key] = entry["version_before"] or "absent"
         after[key] = {planning.CREATE: entry["version_package"], planning.REPLACE: entry["version_package"],
                       planning.DELETE: "absent", planning.DUPLICATE: "%s, and a copy of %s" % (

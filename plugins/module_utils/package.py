@@ -10,6 +10,7 @@ AnsibleModule. Every rule about a package definition lives here once.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
@@ -34,6 +35,15 @@ OBJECT_TYPES = {
     "security_role": 44, "consolidation": 47, "document": 55, "dashboard": 55, "drill_map": 56,
     "dbms": 57, "security_filter": 58, "schedule": 51, "content_group": 77,
 }
+# The name messages use for a type number (types with two names, such as 34 for users and user groups, say both).
+def _names_by_number() -> dict:
+    names: dict = {}
+    for name, number in sorted(OBJECT_TYPES.items()):
+        names.setdefault(number, []).append(name)
+    return {number: " or ".join(listed) for number, listed in names.items()}
+
+
+TYPE_NAMES = _names_by_number()
 PROJECT_LEVEL_TYPES = frozenset((1, 2, 3, 4, 8, 10, 12, 13, 14, 15, 47, 55, 56, 58))
 USER_TYPE = 34
 MAX_OBJECT_TYPE = 100  # the server's object types (EnumDSSObjectType) are numbered below this
@@ -41,6 +51,11 @@ OBJECT_ID = re.compile(r"^[0-9A-Fa-f]{32}$")
 
 
 # ---------------------------------------------------------------- validation
+def type_name(number) -> str:
+    """``attribute`` for 12; ``type 77`` for a number without a name here."""
+    return TYPE_NAMES.get(number, "type %s" % number)
+
+
 def object_type_number(value, option: str) -> int:
     if isinstance(value, bool):
         raise ValidationError(option, "%r is not an object type" % (value,))
@@ -59,17 +74,23 @@ def object_type_number(value, option: str) -> int:
     return number
 
 
-def check_project_id(package_type: Optional[str], project_id: Optional[str], option: str = "project_id") -> None:
-    """The X-MSTR-ProjectID rule: required for project and project security packages, absent for configuration."""
+def check_project_id(package_type: Optional[str], project_id: Optional[str], option: str = "project_id",
+                     project: Optional[str] = None) -> None:
+    """The X-MSTR-ProjectID rule: required for project and project security packages, absent for configuration.
+
+    ``project`` is a project name given instead of the id (looked up after login).
+    """
     project_id = project_id or None  # an empty string (templated or from the environment) means unset
     if project_id is not None and (not isinstance(project_id, str) or not OBJECT_ID.match(project_id)):
-        raise ValidationError(option, "'%s' is not a project id (32 hexadecimal characters)" % project_id)
-    if package_type == "configuration" and project_id:
-        raise ValidationError(option, "must not be set for a configuration package (configuration objects live "
-                                      "outside projects); remove project_id or unset MSTR_PROJECT_ID")
-    if package_type in ("project", "project_security") and not project_id:
+        raise ValidationError(option, "'%s' is not a project id (32 hexadecimal characters); give the project's "
+                                      "name as project instead" % project_id)
+    if package_type == "configuration" and (project_id or project):
+        raise ValidationError("project" if project else option,
+                              "must not be set for a configuration package (configuration objects live outside "
+                              "projects); remove project and project_id, or unset MSTR_PROJECT_ID")
+    if package_type in ("project", "project_security") and not (project_id or project):
         raise ValidationError(option, "is required for a %s package; set project_id (or MSTR_PROJECT_ID) to the "
-                                      "project's id" % package_type)
+                                      "project's id, or project to its name" % package_type)
 
 
 def _choice(value, allowed, option):
@@ -141,14 +162,16 @@ def validate_content(package_type: str, content, default_action: str) -> list:
             raise ValidationError(where + ".type", "is required (a number such as 12 or a name such as attribute)")
         number = object_type_number(item["type"], where + ".type")
         if package_type == "project" and number in CONFIGURATION_LEVEL_TYPES:
-            raise ValidationError(where + ".type", "type %s is a configuration-level object and cannot go into a "
-                                                   "project package; use type: configuration" % number)
+            raise ValidationError(where + ".type", "%s (type %s) is a configuration-level object and cannot go "
+                                                   "into a project package; use type: configuration"
+                                  % (type_name(number), number))
         if package_type == "configuration" and number in PROJECT_LEVEL_TYPES:
-            raise ValidationError(where + ".type", "type %s is a project-level object and cannot go into a "
-                                                   "configuration package; use type: project" % number)
+            raise ValidationError(where + ".type", "%s (type %s) is a project-level object and cannot go into a "
+                                                   "configuration package; use type: project"
+                                  % (type_name(number), number))
         if package_type == "project_security" and number != USER_TYPE:
-            raise ValidationError(where + ".type", "project security packages take users and user groups (type 34) "
-                                                   "only, got %s" % number)
+            raise ValidationError(where + ".type", "project security packages take users and user groups only, "
+                                                   "got %s (type %s)" % (type_name(number), number))
         action = _choice(item.get("action") or default_action, ACTIONS, where + ".action")
         include = item.get("include_dependents", False)
         if not isinstance(include, bool):
@@ -165,10 +188,11 @@ def validate_content(package_type: str, content, default_action: str) -> list:
     return items
 
 
-def validate_definition(package_type: str, settings: Optional[dict], content, project_id: Optional[str]) -> dict:
+def validate_definition(package_type: str, settings: Optional[dict], content, project_id: Optional[str],
+                        project: Optional[str] = None) -> dict:
     """All checks of a package definition, before any request. Returns the API body."""
     _choice(package_type, PACKAGE_TYPES, "type")
-    check_project_id(package_type, project_id)
+    check_project_id(package_type, project_id, project=project)
     api_settings = validate_settings(package_type, settings)
     items = validate_content(package_type, content, api_settings["defaultAction"])
     return {"type": package_type, "settings": api_settings, "content": items}
@@ -177,16 +201,40 @@ def validate_definition(package_type: str, settings: Optional[dict], content, pr
 def resolve_names(api, body: dict) -> dict:
     """Fill in the id of content items given by name, through the server's search (``api.PackageApi``)."""
     for index, item in enumerate(body["content"]):
-        if item["id"]:
-            continue
-        results = api.search(item["name"], item["type"])
-        matches = [r for r in results if r.get("name") == item["name"] and r.get("type") == item["type"]
-                   and isinstance(r.get("id"), str)]
-        if len(matches) != 1:
-            raise MstrError("content[%d].name: %d objects named %r of type %s were found; give the object's id "
-                            "instead" % (index, len(matches), item["name"], item["type"]), option="content[%d]" % index)
-        item["id"] = matches[0]["id"].upper()
+        if not item["id"]:
+            item["id"] = find_by_name(api, item["name"], item["type"], "content[%d].name" % index)
     return body
+
+
+def find_by_name(api, name: str, object_type: int, option: str) -> str:
+    """The id of the one object of this type with this name: an exact match, else the one case-insensitive match.
+
+    Two or more candidates are listed (id, type, folder when the server gives
+    it); none gets the close names of that type as suggestions.
+    """
+    found = [r for r in api.search(name, object_type)
+             if r.get("type") == object_type and isinstance(r.get("id"), str) and isinstance(r.get("name"), str)]
+    for matches in ([r for r in found if r["name"] == name],
+                    [r for r in found if r["name"].casefold() == name.casefold()]):
+        if len(matches) == 1:
+            return matches[0]["id"].upper()
+        if matches:
+            raise MstrError("%s: %d objects of type %s are named %r: %s; give the id of the one you mean"
+                            % (option, len(matches), type_name(object_type), name,
+                               "; ".join(_describe_candidate(r) for r in matches[:10])), option=option)
+    close = difflib.get_close_matches(name, sorted({r["name"] for r in api.search_like(name, object_type)
+                                                    if r.get("type") == object_type and isinstance(r.get("name"), str)}),
+                                      n=5, cutoff=0.6)
+    hint = ("; close names: %s" % ", ".join(repr(n) for n in close)) if close else "; check the name and the type"
+    raise MstrError("%s: no %s named %r was found%s" % (option, type_name(object_type), name, hint), option=option)
+
+
+def _describe_candidate(found: dict) -> str:
+    text = "%s (%s)" % (found["name"], found["id"].upper())
+    ancestors = found.get("ancestors")
+    if isinstance(ancestors, list) and ancestors:
+        text += " in " + "/".join(str(a.get("name")) for a in ancestors if isinstance(a, dict))
+    return text
 
 
 # --------------------------------------------------------------- comparison

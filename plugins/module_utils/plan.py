@@ -17,6 +17,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
+from ansible_collections.mstr.migration.plugins.module_utils.package import type_name
+
 CREATE, REPLACE, DELETE, DUPLICATE, NONE, UNKNOWN = "create", "replace", "delete", "duplicate", "none", "unknown"
 OUTCOMES = (CREATE, REPLACE, DELETE, DUPLICATE, NONE, UNKNOWN)
 # The outcomes that give an object of the package another version in the target (or take it away).
@@ -78,7 +80,8 @@ def build_plan(objects: list, targets: list, unknown_reason: Optional[str] = Non
         else:
             result, reason = outcome(item.get("action"), item, target)
         entry = {
-            "id": item.get("id"), "name": item.get("name"), "type": item.get("type"), "action": item.get("action"),
+            "id": item.get("id"), "name": item.get("name"), "type": item.get("type"),
+            "type_name": type_name(item.get("type")), "action": item.get("action"),
             "version_before": (target or {}).get("version"), "version_package": item.get("version"),
             "outcome": result,
         }

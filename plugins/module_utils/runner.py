@@ -17,6 +17,7 @@ from typing import Callable, Optional
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.mstr.migration.plugins.module_utils import client as client_module
+from ansible_collections.mstr.migration.plugins.module_utils.api import project_id_by_name
 from ansible_collections.mstr.migration.plugins.module_utils.client import Client, decode_session, normalise_base_url
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
 
@@ -109,6 +110,9 @@ def run_module(module, validate: Callable, run: Callable, session_required=False
                                   else SESSION_NEEDED)
         client = open_client(module.params, session, settings)
         logged_in_here = session is None
+        if module.params.get("project"):
+            # The module's code knows projects by id only.
+            module.params["project_id"] = project_id_by_name(client, module.params["project"])
         outcome = run(module, client, prepared)
     except MstrError as exc:
         failure = exc

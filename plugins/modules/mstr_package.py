@@ -171,7 +171,8 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
 from ansible_collections.mstr.migration.plugins.module_utils.api import (PACKAGE_EMPTY, PACKAGE_READY, PackageApi,
                                                                          check_server_id, is_failed, normalise_status)
-from ansible_collections.mstr.migration.plugins.module_utils.arguments import definition_spec, get_spec
+from ansible_collections.mstr.migration.plugins.module_utils.arguments import (CONNECTION_EXCLUSIVE, definition_spec,
+                                                                               get_spec)
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, PackageGone, ValidationError
 from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
 
@@ -183,7 +184,8 @@ def validate(params):
         return None
     if params["wait_timeout"] <= 0:
         raise ValidationError("wait_timeout", "must be a positive number of seconds")
-    return pkg.validate_definition(params["type"], params["settings"], params["content"], params["project_id"])
+    return pkg.validate_definition(params["type"], params["settings"], params["content"], params["project_id"],
+                                   params["project"])
 
 
 def ensure_present(module, client, body):
@@ -263,6 +265,7 @@ def main():
             wait_timeout={"type": "float", "default": 600},
         ),
         supports_check_mode=True,
+        mutually_exclusive=CONNECTION_EXCLUSIVE,
         required_if=[("state", "present", ["type", "content"]), ("state", "absent", ["package_id"])],
     )
     run_module(module, validate, run, session_required=True)

@@ -79,6 +79,20 @@ EXAMPLES = r"""
     dest: /srv/migrations/year.mmp
   register: export
 
+- name: The same by names (the project and the objects are looked up after login; names differing only in case match)
+  mstr.migration.mstr_package_export:
+    base_url: https://source.example.com/MicroStrategyLibrary
+    username: administrator
+    password: "{{ vault_mstr_password }}"
+    project: MicroStrategy Tutorial
+    type: project
+    settings:
+      default_action: replace
+    content:
+      - {name: Year, type: attribute, include_dependents: true}
+      - {name: Revenue by Year, type: report}
+    dest: /srv/migrations/year-and-report.mmp
+
 - name: Configuration package of two users, in a session opened before
   mstr.migration.mstr_package_export:
     session: "{{ login.session }}"
@@ -148,7 +162,8 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.mstr.migration.plugins.module_utils import export
 from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
 from ansible_collections.mstr.migration.plugins.module_utils import transfer
-from ansible_collections.mstr.migration.plugins.module_utils.arguments import definition_spec, get_spec
+from ansible_collections.mstr.migration.plugins.module_utils.arguments import (CONNECTION_EXCLUSIVE, definition_spec,
+                                                                               get_spec)
 from ansible_collections.mstr.migration.plugins.module_utils.errors import ValidationError
 from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
 
@@ -156,7 +171,8 @@ from ansible_collections.mstr.migration.plugins.module_utils.runner import run_m
 def validate(params):
     if params["wait_timeout"] <= 0:
         raise ValidationError("wait_timeout", "must be a positive number of seconds")
-    body = pkg.validate_definition(params["type"], params["settings"], params["content"], params["project_id"])
+    body = pkg.validate_definition(params["type"], params["settings"], params["content"], params["project_id"],
+                                   params["project"])
     export.check_paths(params["dest"], export.manifest_path(params["dest"], params["manifest"]))
     transfer.check_file_options(params)
     return body
@@ -184,6 +200,7 @@ def main():
             **definition_spec(required=True),
         ),
         supports_check_mode=True,
+        mutually_exclusive=CONNECTION_EXCLUSIVE,
         add_file_common_args=True,
     )
     run_module(module, validate, run)

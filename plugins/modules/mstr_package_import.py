@@ -206,6 +206,9 @@ plan:
     type:
       description: Object type number.
       type: int
+    type_name:
+      description: Object type name, such as V(attribute) (V(type 77) for a number without a name).
+      type: str
     action:
       description: The package's conflict rule for the object.
       type: str
@@ -229,8 +232,8 @@ plan:
       type: str
       returned: when imported
   sample:
-    - {id: 8D679D5111D3E4981000E787EC6DE8A4, name: Year, type: 12, action: replace, outcome: create,
-       version_before: null, version_package: 2215B50211EB7C9D8F150080EF651EEA}
+    - {id: 8D679D5111D3E4981000E787EC6DE8A4, name: Year, type: 12, type_name: attribute, action: replace,
+       outcome: create, version_before: null, version_package: 2215B50211EB7C9D8F150080EF651EEA}
 summary:
   description: How many objects get each outcome.
   returned: with O(src)
@@ -333,7 +336,7 @@ from ansible_collections.mstr.migration.plugins.module_utils import package as p
 from ansible_collections.mstr.migration.plugins.module_utils import transfer
 from ansible_collections.mstr.migration.plugins.module_utils.api import (PACKAGE_READY, PackageApi, check_server_id,
                                                                          normalise_status, project_header)
-from ansible_collections.mstr.migration.plugins.module_utils.arguments import get_spec
+from ansible_collections.mstr.migration.plugins.module_utils.arguments import CONNECTION_EXCLUSIVE, get_spec
 from ansible_collections.mstr.migration.plugins.module_utils.client import decode_session
 from ansible_collections.mstr.migration.plugins.module_utils.errors import ApiError, MstrError, ValidationError
 from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
@@ -356,9 +359,9 @@ def validate(params):
         if not params["wait"]:
             raise ValidationError("wait", "the whole import (src) always waits for the import; remove wait")
         source = importer.verify_source(params["src"], params["manifest"])
-        pkg.check_project_id(source["type"], params["project_id"])
-        base_url = decode_session(params["session"])["base_url"] if params["session"] else params["base_url"]
-        importer.check_record_target(source, base_url, project_header(source["type"], params["project_id"]))
+        pkg.check_project_id(source["type"], params["project_id"], project=params["project"])
+        if not params["project"]:  # else once the name is resolved (run)
+            check_record_target(params, source)
         undo_dir = params["undo_dir"] or os.path.dirname(os.path.abspath(params["src"]))
         transfer.check_directory(undo_dir, "undo_dir")
         transfer.check_file_options(params)
@@ -369,8 +372,16 @@ def validate(params):
     return None
 
 
+def check_record_target(params, source):
+    """An undo package checked against its import record goes only where the record says it came from."""
+    base_url = decode_session(params["session"])["base_url"] if params["session"] else params["base_url"]
+    importer.check_record_target(source, base_url, project_header(source["type"], params["project_id"]))
+
+
 def whole_import(module, client, prepared):
     params = module.params
+    if params["project"]:
+        check_record_target(params, prepared["source"])
     changed, result, diff = importer.Import(
         client, prepared["source"], params["project_id"], prepared["undo_dir"], params["generate_undo"],
         params["force"], params["wait_timeout"], module.check_mode).run()
@@ -453,7 +464,7 @@ def main():
         ),
         supports_check_mode=True,
         add_file_common_args=True,
-        mutually_exclusive=[("src", "package_id", "import_id")],
+        mutually_exclusive=CONNECTION_EXCLUSIVE + [("src", "package_id", "import_id")],
         required_one_of=[("src", "package_id", "import_id")],
         required_if=[("state", "absent", ["import_id"])],
         required_by={option: "src" for option in WHOLE_IMPORT_ONLY},

@@ -121,7 +121,7 @@ logged_out:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.mstr.migration.plugins.module_utils.api import PackageApi
-from ansible_collections.mstr.migration.plugins.module_utils.arguments import get_spec
+from ansible_collections.mstr.migration.plugins.module_utils.arguments import CONNECTION_EXCLUSIVE, get_spec
 from ansible_collections.mstr.migration.plugins.module_utils.errors import ApiError, MstrError
 from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
 
@@ -164,6 +164,7 @@ def main():
     module = AnsibleModule(
         argument_spec=get_spec(state={"type": "str", "default": "present", "choices": ["present", "absent"]}),
         supports_check_mode=True,
+        mutually_exclusive=CONNECTION_EXCLUSIVE,
         required_if=[("state", "absent", ["session"])],
     )
     if module.params["state"] == "present":
