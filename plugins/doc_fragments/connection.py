@@ -68,7 +68,7 @@ options:
   project:
     description:
       - Name of the project, instead of O(project_id). It is looked up among the projects the user can see
-        (C(GET /api/projects), one read after logging in): an exact match first, then one that differs only in
+        (C(GET /api/projects), one read after logging in), an exact match first, then one that differs only in
         case. No match fails with the close names and the visible projects.
       - Mutually exclusive with O(project_id).
     type: str

@@ -328,8 +328,8 @@ def project_id_by_name(client, name: str, option: str = "project") -> str:
                                   % (len(matches), name, ", ".join(p["id"] for p in matches)))
     names = sorted(p["name"] for p in projects)
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+    visible = ", ".join(repr(n) for n in names[:20]) or "no project"
+    if len(names) > 20:
+        visible += " and %d more" % (len(names) - 20)
     raise ValidationError(option, "no project named %r is visible to this user%s; the user sees %s"
-                          % (name, "; close names: %s" % ", ".join(repr(n) for n in close) if close else "",
-                             ", ".join(repr(n) for n in names[:20]) + (" and %d more" % (len(names) - 20)
-                                                                        if len(names) > 20 else "")
-                             if names else "no project"))
+                          % (name, "; close names: %s" % ", ".join(repr(n) for n in close) if close else "", visible))

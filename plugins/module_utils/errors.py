@@ -73,6 +73,7 @@ def describe_sub_errors(entries: list) -> str:
 def _text(value) -> Optional[str]:
     return None if value is None else str(value)
 
+
 # The server names the header; the user knows the option.
 PROJECT_HINT = ("set project_id to the project of the package or import (every call of a project or project security "
                 "package sends it, deletion and undo download included), or leave it out for a configuration package")

@@ -35,6 +35,8 @@ OBJECT_TYPES = {
     "security_role": 44, "consolidation": 47, "document": 55, "dashboard": 55, "drill_map": 56,
     "dbms": 57, "security_filter": 58, "schedule": 51, "content_group": 77,
 }
+
+
 # The name messages use for a type number (types with two names, such as 34 for users and user groups, say both).
 def _names_by_number() -> dict:
     names: dict = {}

@@ -27,6 +27,7 @@ author:
 extends_documentation_fragment:
   - mstr.migration.connection
   - mstr.migration.definition.REQUIRED
+  - mstr.migration.definition
   - mstr.migration.attributes
   - mstr.migration.attributes.CHECK_MODE_PARTIAL_SCRATCH
   - mstr.migration.attributes.DIFF_FULL
