@@ -190,14 +190,15 @@ def move_into_place(temp: str, dest: str, module=None) -> None:
     A new ``dest`` is a plain rename, so it keeps mkstemp's mode 0600 whatever the umask (atomic_move would
     give it 0666 minus the umask). An existing one is replaced by the module's ``atomic_move``, which keeps
     its mode, owner and SELinux context and honours ``unsafe_writes``. Without a module (tests, tools) it
-    is always a rename.
+    is always a rename (as is a dangling symbolic link: there is no file whose attributes could be kept).
     """
-    if module is None or not os.path.lexists(dest):
+    if module is None or not os.path.exists(dest):
         with writing(dest):
             os.rename(temp, dest)
         return
     # atomic_move reports a failure with fail_json on ansible-core < 2.19 (which would end the module before
     # the server is cleaned up) and raises Exception from 2.19 on: both become the collection's own error.
+
     def refuse(msg="", **kwargs):
         raise MstrError(msg)
     module.fail_json = refuse

@@ -71,7 +71,7 @@ options:
   force:
     description:
       - Import even when every object in the target already matches the package.
-      - It does not let a file through that is not a package (see O(skip_format_check)): forcing a re-import is a
+      - It does not let a file through that is not a package (see O(skip_format_check)). Forcing a re-import is a
         routine choice, sending a file of another kind is not, and one option for both would make the first
         switch off the check for the second.
     type: bool

@@ -39,8 +39,6 @@ def test_a_file_that_matches_its_manifest_is_planned_from_it(tmp_path):
     assert source["objects"] == [{"id": OBJECTS[0]["id"], "name": "Year", "type": 12, "version": "A" * 32,
                                   "action": "replace", "dateModified": OBJECTS[0]["date_modified"],
                                   "level": "project_object"}]
-PACKAGE_BYTES = transfer.PACKAGE_MAGIC + b"package bytes"
-UNDO_BYTES = transfer.PACKAGE_MAGIC + b"undo bytes"
 
 
 @pytest.mark.parametrize("damage", [transfer.PACKAGE_MAGIC + b"package BYTES", PACKAGE_BYTES + b"!"])
