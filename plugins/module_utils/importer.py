@@ -200,9 +200,9 @@ def _place(undo_dir: str, stem: str, stamp: str, undo_temp: Optional[str], recor
         except FileExistsError:
             if undo_path:
                 _unplace(undo_temp, undo_path)
-        except (OSError, MstrError) as exc:
-            # MstrError: the bytes could not be written (transfer.TempFileSink); OSError: the name could not be given
-            why = exc.message if isinstance(exc, MstrError) else exc.strerror
+        except (OSError, transfer.WriteError) as exc:
+            # WriteError: the bytes could not be written (transfer.TempFileSink); OSError: the name could not be given
+            why = exc.reason if isinstance(exc, transfer.WriteError) else exc.strerror
             raise MstrError("the import record could not be written to %s: %s%s" % (
                 record_path, why, "; the undo package was saved as %s" % undo_path if undo_path else ""),
                 undo_package=undo_path, path=record_path) from exc

@@ -129,14 +129,23 @@ def _hex(data: bytes) -> str:
     return " ".join("%02x" % byte for byte in data)
 
 
-def write_failure(path: str, exc: BaseException) -> MstrError:
-    """The error for a file that could not be written (disk full, permission, read-only, immutable, too big)."""
+class WriteError(MstrError):
+    """A file that could not be written (disk full, permission, read-only, immutable, too big): ``path`` and
+    ``reason`` for callers that say more (an import record after its undo package)."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__("%s could not be written: %s; the previous file, if there was one, was left as it was"
+                         % (path, reason), path=path)
+        self.path = path
+        self.reason = reason
+
+
+def write_failure(path: str, exc: BaseException) -> WriteError:
     if isinstance(exc, OSError) and exc.errno:
         why = "%s (%s)" % (exc.strerror or os.strerror(exc.errno), errno.errorcode.get(exc.errno, exc.errno))
     else:
         why = str(exc) + (": %s" % exc.__cause__ if exc.__cause__ else "")
-    return MstrError("%s could not be written: %s; the previous file, if there was one, was left as it was"
-                     % (path, why), path=path)
+    return WriteError(path, why)
 
 
 @contextmanager

@@ -292,3 +292,49 @@ def test_atomic_move_failing_with_fail_json_is_the_collections_error(tmp_path, m
     assert dest.read_bytes() == b"old"
     with pytest.raises(SystemExit):
         module.fail_json(msg="the module's own fail_json is back")
+
+
+class UndoOnly:
+    """The one call of PackageApi that _download_undo makes: stream an undo package into the sink."""
+
+    def download_undo(self, import_id, sink):
+        sink.write(PACKAGE_START + b"u" * 10000)
+        return {"size": 10008, "sha256": "0" * 64}
+
+
+def test_an_undo_package_that_cannot_be_written_is_named_and_the_record_still_written(tmp_path, monkeypatch):
+    """After an import the target has changed: a full disk while saving the undo package is reported with the
+    file's name, and the record is still written (the import's _finish writes it with this reason)."""
+    src = tmp_path / "year.mmp"
+    src.write_bytes(PACKAGE_START + b"x")
+    run = importer.Import(None, importer.verify_source(str(src), None), "B19DEDCC11D4E0EFC000EB9495D0F44F",
+                          str(tmp_path), True, False, 60, False)
+    run.api = UndoOnly()
+    real_fdopen = os.fdopen
+    monkeypatch.setattr(transfer.os, "fdopen", lambda fd, mode: FailingFile(real_fdopen(fd, mode), errno.ENOSPC, 0))
+    undo = run._download_undo("import-1", {"undoPackageCreated": True})
+    assert undo["stats"] is None
+    assert undo["error"].startswith("%s could not be written: No space left on device (ENOSPC)"
+                                    % (tmp_path / "year.undo.mmp"))
+    undo["sink"].discard()
+    monkeypatch.undo()
+    undo_path, record_path = importer._place(str(tmp_path), "year", "20260101T000000Z", None,
+                                             lambda path: {"undo": path, "undo_error": undo["error"]})
+    assert undo_path is None and json.loads(pathlib.Path(record_path).read_text())["undo_error"] == undo["error"]
+    assert sorted(os.listdir(tmp_path)) == ["year.import.20260101T000000Z.json", "year.mmp"]
+
+
+def test_a_record_whose_bytes_cannot_be_written_keeps_the_undo_package_and_names_both(tmp_path, monkeypatch):
+    undo = tmp_path / ".undo.part"
+    undo.write_bytes(PACKAGE_START + b"new undo")
+    real_fdopen = os.fdopen
+    monkeypatch.setattr(transfer.os, "fdopen", lambda fd, mode: FailingFile(real_fdopen(fd, mode), errno.ENOSPC, 0))
+    with pytest.raises(MstrError) as caught:
+        importer._place(str(tmp_path), "year", "20260101T000000Z", str(undo), lambda path: {"undo": path})
+    record = tmp_path / "year.import.20260101T000000Z.json"
+    saved = tmp_path / "year.undo.20260101T000000Z.mmp"
+    assert caught.value.message == ("the import record could not be written to %s: No space left on device "
+                                    "(ENOSPC); the undo package was saved as %s" % (record, saved))
+    assert caught.value.details["undo_package"] == str(saved)
+    assert saved.read_bytes() == PACKAGE_START + b"new undo"
+    assert sorted(os.listdir(tmp_path)) == [".undo.part", saved.name]  # no record, no temporary file
