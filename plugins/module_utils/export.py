@@ -20,7 +20,7 @@ from typing import Optional
 from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
 from ansible_collections.mstr.migration.plugins.module_utils import transfer
 from ansible_collections.mstr.migration.plugins.module_utils.api import PackageApi
-from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
+from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError
 
 MANIFEST_FORMAT = "mstr.migration/manifest-1"
 # date_modified and level let an import plan from the manifest (importer.py) before anything is uploaded.
@@ -33,8 +33,7 @@ def manifest_path(dest: str, manifest: Optional[str]) -> str:
 
 def check_paths(dest: str, manifest: str) -> None:
     transfer.check_dest(dest)
-    if os.path.abspath(manifest) == os.path.abspath(dest):
-        raise ValidationError("manifest", "is the same file as dest; leave it unset to write <dest>.json")
+    transfer.check_distinct([], [("dest", dest), ("manifest", manifest)])
     transfer.check_dest(manifest, "manifest")
 
 
@@ -72,17 +71,18 @@ def build_manifest(package_type: str, package: dict, objects: list, dest: str, b
     }
 
 
-def write_json(path: str, data: dict, replace: bool = True) -> None:
-    """A manifest or an import record, in one JSON layout (see ``transfer.write_file`` for ``replace``)."""
-    transfer.write_file(path, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode(), replace)
+def write_json(path: str, data: dict, replace: bool = True, module=None) -> None:
+    """A manifest or an import record, in one JSON layout (see ``transfer.write_file`` for ``replace``, ``module``)."""
+    transfer.write_file(path, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode(), replace, module)
 
 
 def export_package(client, body: dict, project_id: Optional[str], dest: str, manifest: str, wait_timeout: float,
-                   check_mode: bool) -> tuple:
+                   check_mode: bool, module=None) -> tuple:
     """Build, compare, download and clean up. Returns ``(changed, result, diff)``.
 
     Check mode builds the package too (the holder is scratch space, deleted at
     the end) so that it can say whether the file would change; it writes nothing.
+    ``module`` replaces existing files with its ``atomic_move`` (``transfer.move_into_place``).
     """
     package_type = body["type"]
     api = PackageApi(client, project_id, package_type)
@@ -102,9 +102,10 @@ def export_package(client, body: dict, project_id: Optional[str], dest: str, man
             binary = {"size": None, "sha256": None}  # not downloaded: the fingerprint already says it changed
         else:
             # The old file's checksum is not needed: a new fingerprint (or a damaged file) means a new file.
-            binary = transfer.download_to(lambda sink: api.download(package_id, sink), dest, False, compare=False)
+            binary = transfer.download_to(lambda sink: api.download(package_id, sink), dest, False, compare=False,
+                                          module=module)
             write_json(manifest, build_manifest(package_type, package, objects, dest, binary, client.base_url,
-                                                project_id))
+                                                project_id), module=module)
         failed = False
     finally:
         try:

@@ -84,14 +84,14 @@ def _manifest_objects(path: str, data: dict) -> Optional[list]:
             for item in objects]
 
 
-def verify_source(src: str, manifest: Optional[str]) -> dict:
+def verify_source(src: str, manifest: Optional[str], skip_format_check: bool = False) -> dict:
     """Check ``src`` against its manifest (``<src>.json`` when ``manifest`` is not given), before any request."""
-    transfer.check_src(src)
+    transfer.check_src(src, skip_format_check)
     path = manifest or export.manifest_path(src, None)
     if not manifest and not os.path.exists(path):
         return {"src": src, "size": os.path.getsize(src), "sha256": None, "manifest": None, "type": None,
                 "objects": None, "record_target": None}
-    if os.path.abspath(path) == os.path.abspath(src):
+    if transfer.same_file(path, src):
         raise ValidationError("manifest", "is the package file itself; give its manifest (%s.json)" % src)
     data = _load_json(path, "manifest")
     described = _described_file(data)
@@ -192,17 +192,20 @@ def _place(undo_dir: str, stem: str, stamp: str, undo_temp: Optional[str], recor
         except FileExistsError:
             continue
         except OSError as exc:
-            raise MstrError("the undo package could not be saved as %s: %s" % (undo_path, exc.strerror)) from exc
+            raise MstrError("the undo package could not be saved as %s: %s" % (undo_path, exc.strerror),
+                            path=undo_path) from exc
         try:
             export.write_json(record_path, record_for(undo_path), replace=False)
             return undo_path, record_path
         except FileExistsError:
             if undo_path:
                 _unplace(undo_temp, undo_path)
-        except OSError as exc:
+        except (OSError, transfer.WriteError) as exc:
+            # WriteError: the bytes could not be written (transfer.TempFileSink); OSError: the name could not be given
+            why = exc.reason if isinstance(exc, transfer.WriteError) else exc.strerror
             raise MstrError("the import record could not be written to %s: %s%s" % (
-                record_path, exc.strerror, "; the undo package was saved as %s" % undo_path if undo_path else ""),
-                undo_package=undo_path) from exc
+                record_path, why, "; the undo package was saved as %s" % undo_path if undo_path else ""),
+                undo_package=undo_path, path=record_path) from exc
 
 
 def _unplace(temp: str, path: str) -> None:
@@ -336,7 +339,7 @@ class Import:
         try:
             undo["sink"] = transfer.TempFileSink(os.path.join(self.undo_dir, _stem(self.source["src"]) + ".undo.mmp"))
             undo["stats"] = self.api.download_undo(import_id, undo["sink"])
-            undo["sink"].handle.close()
+            undo["sink"].close()
         except MstrError as exc:
             # The import is done: the record must still say so, and why there is no undo package.
             undo["error"] = exc.message

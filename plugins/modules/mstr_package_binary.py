@@ -13,9 +13,11 @@ description:
   - With O(dest), downloads the binary of a package (O(package_id)) or the undo package of an import
     (O(import_id)) to a file. The download streams to a temporary file in the same directory, which replaces
     O(dest) only once it is complete, so a failure never leaves a partial file or damages an existing one.
-    The task reports a change only when the bytes on disk change (sha256).
+    The task reports a change only when the bytes on disk change (sha256), or its mode, owner or group.
   - With O(src), uploads a package file into an empty package holder (O(package_id), or a new holder created
-    in O(session) when it is not given) and waits until the server has read it.
+    in O(session) when it is not given) and waits until the server has read it. A file that does not start
+    like a package (the eight bytes every C(.mmp) starts with) is refused before any request, unless
+    O(skip_format_check=true).
   - Memory use does not grow with the size of the file in either direction.
 author:
   - mstr.migration maintainers (@mstr-migration)
@@ -37,11 +39,22 @@ options:
   dest:
     description:
       - File to download to. Its directory must exist. New files get mode V(0600) unless O(mode) is set.
+      - An existing file is replaced as Ansible replaces files (its mode, owner, group and SELinux context are
+        kept, O(unsafe_writes) is honoured); O(mode), O(owner) and O(group) still win when set.
+      - An existing O(dest) that is not a regular file (a FIFO, a device, a socket, a directory) is refused
+        before any request.
     type: path
   src:
     description:
-      - Package file to upload.
+      - Package file to upload. It must start with the eight bytes every package file starts with
+        (C(01 80 be fe 7f 06 37 72)), unless O(skip_format_check=true).
     type: path
+  skip_format_check:
+    description:
+      - Upload O(src) even when it does not start like a package file. The server then decides (it refuses a
+        file it cannot read). Only with O(src).
+    type: bool
+    default: false
   backup:
     description:
       - Keep a timestamped copy of O(dest) before replacing it with different content.
@@ -54,7 +67,9 @@ options:
     default: 600
 notes:
   - In check mode a download is still read from the server (and hashed, not written) so that the predicted
-    change is exact; an upload is not sent.
+    change is exact, a change of mode, owner or group alone included; an upload is not sent.
+  - When the file cannot be written (disk full, permission, read-only file system, immutable file, file too
+    big), the task fails naming the file and the reason, and the previous O(dest) is left as it was.
 seealso:
   - module: mstr.migration.mstr_package
   - module: mstr.migration.mstr_package_import
@@ -143,10 +158,12 @@ def validate(params):
     if params["dest"]:
         if not (params["package_id"] or params["import_id"]):
             raise ValidationError("package_id", "dest needs package_id (a package) or import_id (its undo package)")
+        if params["skip_format_check"]:
+            raise ValidationError("skip_format_check", "goes with src (an upload); remove it")
         transfer.check_dest(params["dest"])
         transfer.check_file_options(params)
     else:
-        transfer.check_src(params["src"])
+        transfer.check_src(params["src"], params["skip_format_check"])
     if params["wait_timeout"] <= 0:
         raise ValidationError("wait_timeout", "must be a positive number of seconds")
 
@@ -161,9 +178,10 @@ def download(module, client):
         fetch = partial(api.download, params["package_id"])
     dest = params["dest"]
     result = transfer.download_to(fetch, dest, module.check_mode,
-                                  backup=module.backup_local if params["backup"] else None)
+                                  backup=module.backup_local if params["backup"] else None, module=module)
     changed = result.pop("changed")
-    if not module.check_mode and os.path.exists(dest):
+    if os.path.exists(dest):
+        # In check mode this only tells whether mode, owner or group would change.
         file_args = module.load_file_common_arguments(params, path=dest)
         changed = module.set_fs_attributes_if_different(file_args, changed)
     return changed, dict(result, dest=dest), None
@@ -209,6 +227,7 @@ def main():
             import_id={"type": "str"},
             dest={"type": "path"},
             src={"type": "path"},
+            skip_format_check={"type": "bool", "default": False},
             backup={"type": "bool", "default": False},
             wait_timeout={"type": "float", "default": 600},
         ),

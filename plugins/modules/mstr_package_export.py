@@ -36,11 +36,16 @@ options:
   dest:
     description:
       - The package file to write. Its directory must exist. New files get mode V(0600) unless O(mode) is set.
+      - An existing file is replaced as Ansible replaces files (its mode, owner, group and SELinux context are
+        kept, O(unsafe_writes) is honoured); O(mode), O(owner) and O(group) still win when set.
+      - An existing O(dest) that is not a regular file (a FIFO, a device, a socket, a directory) is refused
+        before any request.
     type: path
     required: true
   manifest:
     description:
-      - The manifest to write (JSON). Defaults to O(dest) followed by C(.json).
+      - The manifest to write (JSON). Defaults to O(dest) followed by C(.json). It must be another file than
+        O(dest) (compared as real paths, links resolved); the same rules of replacement apply to it.
       - O(mode) and the other file options apply to it as well.
     type: path
   wait_timeout:
@@ -51,7 +56,10 @@ options:
 notes:
   - In check mode the package is still built in a scratch holder (and deleted) so that the module can say
     whether the file would change; nothing is downloaded or written, so RV(sha256) and RV(size) are null
-    when a change is predicted.
+    when a change is predicted. A change of mode, owner or group alone is predicted too.
+  - When a file cannot be written (disk full, permission, read-only file system, immutable file, file too
+    big), the task fails naming the file and the reason, leaves the previous file as it was and still deletes
+    the package holder.
   - The status is polled every 50 ms at first, then every tenth of the time already waited (at most every
     5 s), so a package is seen ready within about 10 % of its build time.
 seealso:
@@ -183,12 +191,12 @@ def run(module, client, body):
     params = module.params
     manifest = export.manifest_path(params["dest"], params["manifest"])
     changed, result, diff = export.export_package(client, body, params["project_id"], params["dest"], manifest,
-                                                  params["wait_timeout"], module.check_mode)
-    if not module.check_mode:
-        for path in (params["dest"], manifest):
-            if os.path.exists(path):
-                changed = module.set_fs_attributes_if_different(module.load_file_common_arguments(params, path=path),
-                                                                changed)
+                                                  params["wait_timeout"], module.check_mode, module)
+    for path in (params["dest"], manifest):
+        if os.path.exists(path):
+            # In check mode this only tells whether mode, owner or group would change.
+            changed = module.set_fs_attributes_if_different(module.load_file_common_arguments(params, path=path),
+                                                            changed)
     return changed, result, diff
 
 

@@ -74,6 +74,16 @@ options:
   force:
     description:
       - Import even when every object in the target already matches the package. Only with O(src).
+      - It does not let a file through that is not a package (see O(skip_format_check)). Forcing a re-import is a
+        routine choice, sending a file of another kind is not, and one option for both would make the first
+        switch off the check for the second.
+    type: bool
+    default: false
+  skip_format_check:
+    description:
+      - Send O(src) even when it does not start with the eight bytes every package file starts with
+        (C(01 80 be fe 7f 06 37 72)); without it such a file is refused before any request, naming the bytes
+        found. The server then decides (it refuses a file it cannot read). Only with O(src).
     type: bool
     default: false
   state:
@@ -130,6 +140,10 @@ notes:
     meantime (by another run writing the same package) is not imported.
   - An undo package checked against its import record is imported only into the server and project the record
     names.
+  - The undo package and the import record never take the name of an existing file, so neither can land on
+    O(src), O(manifest) or an earlier rollback point. O(manifest) must be another file than O(src) (compared as
+    real paths). When they cannot be written (disk full, permission, read-only file system), the task fails
+    naming the file and the reason and still closes the import and deletes the holder.
 seealso:
   - module: mstr.migration.mstr_package_export
   - module: mstr.migration.mstr_package_binary
@@ -358,7 +372,7 @@ def validate(params):
             raise ValidationError("state", "absent closes an import process: give import_id instead of src")
         if not params["wait"]:
             raise ValidationError("wait", "the whole import (src) always waits for the import; remove wait")
-        source = importer.verify_source(params["src"], params["manifest"])
+        source = importer.verify_source(params["src"], params["manifest"], params["skip_format_check"])
         pkg.check_project_id(source["type"], params["project_id"], project=params["project"])
         if not params["project"]:  # else once the name is resolved (run)
             check_record_target(params, source)
@@ -366,9 +380,10 @@ def validate(params):
         transfer.check_directory(undo_dir, "undo_dir")
         transfer.check_file_options(params)
         return {"source": source, "undo_dir": undo_dir}
-    # A flag with a default cannot be a required_by rule (false counts as given).
-    if params["force"]:
-        raise ValidationError("force", "goes with src (the whole import from a file); remove it, or give src")
+    # Flags with a default cannot be required_by rules (false counts as given).
+    for option in ("force", "skip_format_check"):
+        if params[option]:
+            raise ValidationError(option, "goes with src (the whole import from a file); remove it, or give src")
     return None
 
 
@@ -455,6 +470,7 @@ def main():
             manifest={"type": "path"},
             undo_dir={"type": "path"},
             force={"type": "bool", "default": False},
+            skip_format_check={"type": "bool", "default": False},
             state={"type": "str", "default": "present", "choices": ["present", "absent"]},
             package_id={"type": "str"},
             import_id={"type": "str"},

@@ -81,14 +81,17 @@ def sha256_of(chunks: Iterator[bytes]) -> str:
 
 
 def read_header(path: str) -> Optional[dict]:
-    """Return the header of an emulator-made binary, ``None`` for a foreign one.
+    """Return the header of an emulator-made binary, ``None`` for a vendor-made one.
 
-    Raises CorruptBinary when the file is an emulator binary whose size does
-    not match its header (a truncated or padded upload).
+    Raises CorruptBinary when the file is not a package at all (it does not
+    start with VENDOR_MAGIC, as every package does) or is an emulator binary
+    whose size does not match its header (a truncated or padded upload).
     """
     size = os.path.getsize(path)
     with open(path, "rb") as handle:
         prefix = handle.read(len(PREFIX))
+        if not prefix.startswith(VENDOR_MAGIC):
+            raise CorruptBinary("the file is not a package (it starts with %s)" % (prefix[:8].hex() or "nothing"))
         if prefix != PREFIX:
             return None
         raw_len = handle.read(8)

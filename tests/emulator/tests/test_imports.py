@@ -164,9 +164,12 @@ def test_generate_undo_accepts_json_and_python_booleans(api, flag, expected):
 
 
 def test_generate_undo_rejects_other_words(api):
+    binary = export(api)
     holder = api.create_package(DEMO)
-    upload(api, holder, b"x")
-    assert_vendor_error(api.start_import(holder, generate_undo="yes"), 400, "ERR006")
+    assert upload(api, holder, binary).status_code == 200
+    response = api.start_import(holder, generate_undo="yes")
+    assert_vendor_error(response, 400, "ERR006")
+    assert "generateUndo" in response.json()["message"]
 
 
 def test_import_of_a_package_that_is_not_ready(api):

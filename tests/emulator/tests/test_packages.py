@@ -16,6 +16,7 @@ import requests
 from conftest import (ADMINISTRATOR, CONFIGURATION_BODY, DEMO, LU_YEAR, PROJECT_SECURITY_BODY, TUTORIAL, YEAR,
                       Api, project_body, shared_dir)
 from test_auth import assert_vendor_error
+from tests.emulator.binaries import VENDOR_MAGIC
 
 
 def ready_package(api, body=None, project=TUTORIAL) -> tuple:
@@ -277,6 +278,16 @@ def test_upload_of_a_truncated_binary_is_refused(emu, api):
     assert api.call("GET", "/api/packages/" + holder, project=DEMO).json()["status"] == "EMPTY"
 
 
+@pytest.mark.parametrize("data", [b"<html><body>Login</body></html>", b"x", b"\x01\x80\xbe\xfe\x7f\x06\x37"])
+def test_upload_of_a_file_that_is_not_a_package_is_refused(emu, api, data):
+    holder = api.create_package(DEMO)
+    response = upload(api, holder, data)
+    assert_vendor_error(response, 400, "ERR006")
+    assert "not a package" in response.json()["message"]
+    assert api.call("GET", "/api/packages/" + holder, project=DEMO).json()["status"] == "EMPTY"
+    assert [item["status"] for item in emu.state()["packages"]] == ["EMPTY"]
+
+
 def test_upload_needs_multipart_field_file(api):
     holder = api.create_package(DEMO)
     raw = api.call("PUT", "/api/packages/%s/binary" % holder, project=DEMO, data=b"abc",
@@ -306,6 +317,14 @@ def test_chunked_streaming_upload(emu, api):
                         headers={"Content-Type": "multipart/form-data; boundary=" + boundary})
     assert response.status_code == 200, response.text
     assert api.download(holder, project=DEMO).content == binary
+
+
+@pytest.mark.parametrize("name", ["vendor-sample-package.mmp", "vendor-sample-undo-package.mmp"])
+def test_vendor_files_start_with_the_bytes_every_package_starts_with(name):
+    fixture = shared_dir() / "fixtures" / name
+    if not fixture.exists():
+        pytest.skip("vendor fixture not available at %s" % fixture)
+    assert fixture.read_bytes()[:8] == VENDOR_MAGIC
 
 
 def test_vendor_made_binary_is_accepted_without_listable_content(emu, api):

@@ -11,15 +11,17 @@ import os
 
 import pytest
 
-from ansible_collections.mstr.migration.plugins.module_utils import export, importer
+from ansible_collections.mstr.migration.plugins.module_utils import export, importer, transfer
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
 
 OBJECTS = [{"id": "8D679D5111D3E4981000E787EC6DE8A4", "name": "Year", "type": 12, "version": "A" * 32,
             "action": "replace", "explicit_included": True, "date_modified": "2021-03-04T03:53:09.000+0000",
             "level": "project_object"}]
+PACKAGE_BYTES = transfer.PACKAGE_MAGIC + b"package bytes"
+UNDO_BYTES = transfer.PACKAGE_MAGIC + b"undo bytes"
 
 
-def write_package(tmp_path, data=b"package bytes", objects=None) -> str:
+def write_package(tmp_path, data=PACKAGE_BYTES, objects=None) -> str:
     src = tmp_path / "year.mmp"
     src.write_bytes(data)
     manifest = {"format": export.MANIFEST_FORMAT,
@@ -33,13 +35,13 @@ def test_a_file_that_matches_its_manifest_is_planned_from_it(tmp_path):
     src = write_package(tmp_path)
     source = importer.verify_source(src, None)
     assert source["manifest"] == src + ".json" and source["type"] == "project"
-    assert source["sha256"] == hashlib.sha256(b"package bytes").hexdigest()
+    assert source["sha256"] == hashlib.sha256(PACKAGE_BYTES).hexdigest()
     assert source["objects"] == [{"id": OBJECTS[0]["id"], "name": "Year", "type": 12, "version": "A" * 32,
                                   "action": "replace", "dateModified": OBJECTS[0]["date_modified"],
                                   "level": "project_object"}]
 
 
-@pytest.mark.parametrize("damage", [b"package BYTES", b"package bytes!"])
+@pytest.mark.parametrize("damage", [transfer.PACKAGE_MAGIC + b"package BYTES", PACKAGE_BYTES + b"!"])
 def test_a_file_that_differs_from_its_manifest_names_both_files_and_checksums(tmp_path, damage):
     src = write_package(tmp_path)
     (tmp_path / "year.mmp").write_bytes(damage)
@@ -48,13 +50,13 @@ def test_a_file_that_differs_from_its_manifest_names_both_files_and_checksums(tm
     message = caught.value.message
     assert message.startswith("src: %s does not match its manifest %s.json" % (src, src))
     assert hashlib.sha256(damage).hexdigest() in message
-    assert hashlib.sha256(b"package bytes").hexdigest() in message
+    assert hashlib.sha256(PACKAGE_BYTES).hexdigest() in message
 
 
 def test_without_manifest_nothing_is_read_and_nothing_is_planned(tmp_path):
     src = tmp_path / "year.mmp"
-    src.write_bytes(b"x")
-    expected = {"src": str(src), "size": 1, "sha256": None, "manifest": None, "type": None, "objects": None,
+    src.write_bytes(PACKAGE_BYTES)
+    expected = {"src": str(src), "size": len(PACKAGE_BYTES), "sha256": None, "manifest": None, "type": None, "objects": None,
                 "record_target": None}
     assert importer.verify_source(str(src), None) == expected
 
@@ -68,10 +70,10 @@ def test_a_manifest_without_a_usable_object_list_still_checks_the_file(tmp_path,
 
 def test_an_import_record_checks_its_undo_package(tmp_path):
     undo = tmp_path / "year.undo.20261129T182100Z.mmp"
-    undo.write_bytes(b"undo bytes")
+    undo.write_bytes(UNDO_BYTES)
     record = tmp_path / "year.import.20261129T182100Z.json"
     record.write_text(json.dumps({"format": importer.RECORD_FORMAT, "package": {"type": "project"}, "undo": {
-        "file": undo.name, "size": 10, "sha256": hashlib.sha256(b"undo bytes").hexdigest()}}))
+        "file": undo.name, "size": len(UNDO_BYTES), "sha256": hashlib.sha256(UNDO_BYTES).hexdigest()}}))
     source = importer.verify_source(str(undo), str(record))
     assert source["manifest"] == str(record) and source["objects"] is None and source["type"] == "project"
     record.write_text(json.dumps({"format": importer.RECORD_FORMAT, "undo": None}))
