@@ -20,6 +20,7 @@ from typing import Optional
 from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
 from ansible_collections.mstr.migration.plugins.module_utils import transfer
 from ansible_collections.mstr.migration.plugins.module_utils.api import PackageApi
+from ansible_collections.mstr.migration.plugins.module_utils.client import not_a_package_warning
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
 
 MANIFEST_FORMAT = "mstr.migration/manifest-1"
@@ -88,6 +89,7 @@ def export_package(client, body: dict, project_id: Optional[str], dest: str, man
     api = PackageApi(client, project_id, package_type)
     body = pkg.resolve_names(api, body)
     package_id = api.create_holder()
+    warnings = []
     failed = True
     try:
         api.define(package_id, body)
@@ -102,7 +104,14 @@ def export_package(client, body: dict, project_id: Optional[str], dest: str, man
             binary = {"size": None, "sha256": None}  # not downloaded: the fingerprint already says it changed
         else:
             # The old file's checksum is not needed: a new fingerprint (or a damaged file) means a new file.
-            binary = transfer.download_to(lambda sink: api.download(package_id, sink), dest, False, compare=False)
+            fetched = {}
+
+            def fetch(sink):
+                fetched.update(api.download(package_id, sink))
+                return fetched
+            binary = transfer.download_to(fetch, dest, False, compare=False)
+            if fetched.get("package_magic") is False:
+                warnings.append(not_a_package_warning(dest))
             write_json(manifest, build_manifest(package_type, package, objects, dest, binary, client.base_url,
                                                 project_id))
         failed = False
@@ -119,6 +128,6 @@ def export_package(client, body: dict, project_id: Optional[str], dest: str, man
     result = {
         "dest": dest, "manifest": manifest, "fingerprint": package["fingerprint"], "size": binary["size"],
         "sha256": binary["sha256"], "objects": objects, "package": package,
-        "base_url": client.base_url, "wait_seconds": built.get("elapsed"),
+        "base_url": client.base_url, "wait_seconds": built.get("elapsed"), "warnings": warnings,
     }
     return not unchanged, result, {"before": before, "after": after}

@@ -131,6 +131,7 @@ from ansible_collections.mstr.migration.plugins.module_utils import transfer
 from ansible_collections.mstr.migration.plugins.module_utils.api import (PACKAGE_EMPTY, PACKAGE_READY, PackageApi,
                                                                          check_server_id, normalise_status)
 from ansible_collections.mstr.migration.plugins.module_utils.arguments import get_spec
+from ansible_collections.mstr.migration.plugins.module_utils.client import not_a_package_warning
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
 from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
 
@@ -157,12 +158,20 @@ def download(module, client):
     # The package type is not known here: project_id, when given, goes with the call as the pages send it.
     api = PackageApi(client, params["project_id"])
     if params["import_id"]:
-        fetch = partial(api.download_undo, params["import_id"])
+        download_ = partial(api.download_undo, params["import_id"])
     else:
-        fetch = partial(api.download, params["package_id"])
+        download_ = partial(api.download, params["package_id"])
+    stats = {}
+
+    def fetch(sink):
+        stats.update(download_(sink))
+        return stats
+
     dest = params["dest"]
     result = transfer.download_to(fetch, dest, module.check_mode,
                                   backup=module.backup_local if params["backup"] else None)
+    if stats.get("package_magic") is False:
+        module.warn(not_a_package_warning(dest))
     changed = result.pop("changed")
     if not module.check_mode and os.path.exists(dest):
         file_args = module.load_file_common_arguments(params, path=dest)

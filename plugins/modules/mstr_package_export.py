@@ -169,6 +169,8 @@ def run(module, client, body):
     manifest = export.manifest_path(params["dest"], params["manifest"])
     changed, result, diff = export.export_package(client, body, params["project_id"], params["dest"], manifest,
                                                   params["wait_timeout"], module.check_mode)
+    for warning in result.pop("warnings"):
+        module.warn(warning)
     if not module.check_mode:
         for path in (params["dest"], manifest):
             if os.path.exists(path):
