@@ -67,6 +67,15 @@ def _shown_url(url: str) -> str:
     return (scheme + sep if sep else "") + "***@" + url.rsplit("@", 1)[1]
 
 
+def url_password(value) -> list:
+    """The password typed into a URL (refused as base_url), so that a module can mask it in its own result."""
+    try:
+        password = urlsplit(str(value or "")).password
+    except ValueError:
+        return []
+    return [password] if password else []
+
+
 def normalise_base_url(value: str) -> str:
     """``https://host/MicroStrategyLibrary`` whatever the user typed around it; anything requests could not send
     (or would send where the user did not mean) is refused here, before any request."""

@@ -47,6 +47,7 @@ def connection_settings(params: dict) -> tuple:
     if not base_url:
         raise ValidationError("base_url", "is required; set base_url (or MSTR_BASE_URL) to the Library address, for "
                                           "example https://mstr.example.com/MicroStrategyLibrary")
+    base_url = normalise_base_url(base_url)  # before the login options: a password inside base_url is named first
     if params.get("base_url") and session and normalise_base_url(params["base_url"]) != session["base_url"]:
         raise ValidationError("base_url", "%s differs from the server of session (%s); drop base_url or use a session "
                                           "of that server" % (params["base_url"], session["base_url"]))
@@ -65,7 +66,7 @@ def connection_settings(params: dict) -> tuple:
     if params.get("project_id"):
         # Sent as X-MSTR-ProjectID: refused here, not by requests after the login.
         check_header_value(params["project_id"], "project_id")
-    return session, {"base_url": normalise_base_url(base_url), "validate_certs": validate_certs,
+    return session, {"base_url": base_url, "validate_certs": validate_certs,
                      "ca_path": ca_path, "timeout": timeout}
 
 
@@ -115,6 +116,8 @@ def run_module(module, validate: Callable, run: Callable, session_required=False
     # A job stopped with SIGTERM (an AWX cancel, a CI timeout) unwinds like Ctrl-C, so that holders, imports and
     # the session are released on the way out instead of left on the server.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # A password typed into base_url is refused below; the result shows base_url, so it is masked there too.
+    module.no_log_values.update(client_module.url_password(module.params.get("base_url")))
     try:
         # The module's own options first: a wrong one is named even when the connection is incomplete too.
         prepared = validate(module.params)
