@@ -134,6 +134,13 @@ def wait_for_status(read: Callable[[], dict], success: str, what: str, timeout: 
         sleep(max(0.0, min(max_interval, max(min_interval, elapsed / 10.0), timeout - elapsed)))
 
 
+def wait_deadline(timeout: float) -> float:
+    """How long the requests of a wait of ``timeout`` may take in all: the wait polls until ``timeout``, and its
+    last read gets a tenth more (at least 0.5 s, at most 5 s), so that a slow request cannot stretch the wait to
+    several times the client's ``timeout`` plus backoff."""
+    return timeout + min(5.0, max(0.5, timeout / 10.0))
+
+
 # ----------------------------------------------------------------- ids, header
 def _is_server_id(value) -> bool:
     return isinstance(value, str) and bool(_SERVER_ID.fullmatch(value)) and not set(value) <= {"."}
@@ -192,7 +199,7 @@ class PackageApi:
         return mapping(answer, "the package")
 
     def wait_ready(self, package_id: str, timeout: float) -> dict:
-        with self.client.deadline(timeout):  # wait_timeout bounds the single reads too
+        with self.client.deadline(wait_deadline(timeout)):
             return wait_for_status(lambda: self.read(package_id), PACKAGE_READY, "package %s" % package_id, timeout)
 
     def delete(self, package_id: str) -> bool:
@@ -231,7 +238,7 @@ class PackageApi:
         return mapping(self._call("GET", "/packages/imports/" + _segment(import_id, "import_id")), "the import")
 
     def wait_import(self, import_id: str, timeout: float) -> dict:
-        with self.client.deadline(timeout):  # wait_timeout bounds the single reads too
+        with self.client.deadline(wait_deadline(timeout)):
             return wait_for_status(lambda: self.read_import(import_id), IMPORT_DONE, "import %s" % import_id,
                                    timeout)
 

@@ -295,8 +295,8 @@ def test_a_session_whose_token_or_cookie_cannot_be_a_header_is_refused(emulator)
 
 # ------------------------------------------------------------------ warnings and hints
 @pytest.mark.parametrize("params, settings, expected", [
-    ({"login_mode": "standard"}, {"base_url": "http://h/L", "validate_certs": True}, "the password goes to "
-                                                                                        "http://h/L over plain http"),
+    ({"login_mode": "standard"}, {"base_url": "http://h/L", "validate_certs": True},
+     "the password goes to http://h/L over plain http"),
     ({"login_mode": "api_token"}, {"base_url": "http://h/L", "validate_certs": True}, "the api_token goes to"),
     ({"login_mode": "ldap"}, {"base_url": "https://h/L", "validate_certs": False}, "validate_certs is false"),
     ({"login_mode": "standard"}, {"base_url": "https://h/L", "validate_certs": True}, None),
@@ -357,7 +357,7 @@ def test_wait_timeout_bounds_the_single_requests_of_a_wait(emulator):
     with pytest.raises(WaitTimeout) as caught:
         api.wait_ready(package_id, 1.0)
     took = time.monotonic() - started
-    assert took < 2.0, took
+    assert took < 1.0 + 0.5 + 0.5, took  # the wait, the last read's half second, slack for a busy machine
     assert "could not be read" in caught.value.message and "timed out" in caught.value.message
     # Outside a wait, the client's own timeout applies again.
     assert client._deadline is None  # pylint: disable=protected-access
