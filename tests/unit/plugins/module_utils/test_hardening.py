@@ -17,10 +17,12 @@ from functools import partial
 import pytest
 import requests
 
+from ansible_collections.mstr.migration.plugins.module_utils import export, importer
+from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
 from ansible_collections.mstr.migration.plugins.module_utils import transfer
 from ansible_collections.mstr.migration.plugins.module_utils.api import PackageApi
 from ansible_collections.mstr.migration.plugins.module_utils.client import (PACKAGE_MAGIC, Client, decode_session,
-                                                                            normalise_base_url)
+                                                                            normalise_base_url, not_a_package_warning)
 from ansible_collections.mstr.migration.plugins.module_utils.errors import (ResponseError, TransportError,
                                                                             ValidationError, WaitTimeout)
 from ansible_collections.mstr.migration.plugins.module_utils.runner import connection_settings, credential_warnings
@@ -363,4 +365,43 @@ def test_wait_timeout_bounds_the_single_requests_of_a_wait(emulator):
     assert client._deadline is None  # pylint: disable=protected-access
     emulator.faults(latency_ms=0)
     assert api.wait_ready(package_id, 10)["status"] == "READY"
+    client.logout()
+
+
+# ------------------------------------------------------------------ the modules' warning for a kept download
+NOT_A_PACKAGE = {"page": {"match": "binary$", "body": "PK\x03\x04 an archive, not a package",
+                          "content_type": "application/octet-stream"}}
+
+
+def export_year(client, dest):
+    body = pkg.validate_definition("project", None, [{"id": "8D679D5111D3E4981000E787EC6DE8A4", "type": 12}],
+                                   TUTORIAL)
+    return export.export_package(client, body, TUTORIAL, str(dest), str(dest) + ".json", 10, False)
+
+
+def test_an_export_that_is_not_a_package_is_kept_with_a_warning(emulator, gateway, tmp_path):
+    client = logged_in(gateway.base_url)
+    _changed, result, _diff = export_year(client, tmp_path / "good.mmp")
+    assert result["warnings"] == []
+    gateway.rules = NOT_A_PACKAGE
+    dest = tmp_path / "odd.mmp"
+    _changed, result, _diff = export_year(client, dest)
+    assert result["warnings"] == [not_a_package_warning(str(dest))]
+    assert dest.read_bytes() == b"PK\x03\x04 an archive, not a package"
+    client.logout()
+
+
+def test_an_undo_package_that_is_not_a_package_is_kept_with_a_note(emulator, gateway, tmp_path):
+    client = logged_in(gateway.base_url)
+    dest = tmp_path / "year.mmp"
+    export_year(client, dest)
+    gateway.rules = {"page": dict(NOT_A_PACKAGE["page"], match="undoPackage/binary$")}
+    undo_dir = tmp_path / "undo"
+    undo_dir.mkdir()
+    source = importer.verify_source(str(dest), None)
+    _changed, result, _diff = importer.Import(client, source, TUTORIAL, str(undo_dir), True, True, 10, False).run()
+    assert result["imported"] and result["undo_package"]
+    assert not_a_package_warning(result["undo_package"]) in result["notes"]
+    with open(result["undo_package"], "rb") as undo:
+        assert undo.read() == b"PK\x03\x04 an archive, not a package"
     client.logout()
