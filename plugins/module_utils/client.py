@@ -121,12 +121,11 @@ def _valid_host(host: str, netloc: str) -> bool:
     return bool(_HOST_NAME.fullmatch(host)) and len(host) <= 253
 
 
-def check_header_value(value, option: str, secret: bool = False) -> str:
+def check_header_value(value, option: str) -> str:
     """A value that goes into an HTTP header, refused before any request when requests could not send it."""
     if not isinstance(value, str) or not _HEADER_VALUE.fullmatch(value):
-        shown = "the value" if secret else repr(value)
-        raise ValidationError(option, "%s cannot be sent in an HTTP header: it must be printable ASCII, without line "
-                                      "breaks, control characters or spaces around it" % shown)
+        raise ValidationError(option, "%r cannot be sent in an HTTP header: it must be printable ASCII, without line "
+                                      "breaks, control characters or spaces around it" % (value,))
     return value
 
 
