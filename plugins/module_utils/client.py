@@ -561,6 +561,8 @@ def _tls_hint(exc: Exception) -> str:
     if "expired" in text:
         return ("the server certificate has expired; it must be renewed on the server (ca_path and base_url cannot "
                 "fix it)")
+    if "wrong version number" in text or "record layer failure" in text or "unknown protocol" in text:
+        return "the server does not speak TLS at that address; check the scheme (https or http) and port of base_url"
     if "hostname mismatch" in text or "ip address mismatch" in text or "doesn't match" in text:
         return ("the host in base_url must match a name in the server certificate; use the name the certificate "
                 "was issued for")

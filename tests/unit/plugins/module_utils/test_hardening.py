@@ -348,6 +348,13 @@ def test_tls_hints_by_cause(start_emulator, certificates, cert, with_ca, hint):
     assert hint in caught.value.message
 
 
+def test_https_to_a_plain_http_server_says_so(emulator):
+    client = Client(emulator.base_url.replace("http://", "https://"), retries=0)
+    with pytest.raises(TransportError) as caught:
+        client.login("standard", "administrator", PASSWORD)
+    assert "Hint: the server does not speak TLS at that address" in caught.value.message
+
+
 # ------------------------------------------------------------------ wait_timeout is a deadline
 def test_wait_timeout_bounds_the_single_requests_of_a_wait(emulator):
     client = logged_in(emulator.base_url, timeout=30, retries=3)
