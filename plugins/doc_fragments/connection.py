@@ -12,6 +12,10 @@ options:
     description:
       - Address of the MicroStrategy Library web application, for example
         C(https://mstr.example.com/MicroStrategyLibrary). A trailing C(/) or C(/api) is accepted.
+      - No user name or password inside it (use O(username) and O(password)). Redirects are never followed, so that
+        no credential goes to another address; a server that redirects fails with the address it pointed to. Set
+        O(base_url) to that final address.
+      - A password or API token sent over plain C(http://), or with O(validate_certs=false), gives a warning.
       - Not needed when O(session) is given; the session carries it.
       - If not set, the value of the E(MSTR_BASE_URL) environment variable is used.
     type: str
@@ -51,7 +55,8 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP request (not for a whole package or import; see O(ignore:wait_timeout)).
+      - Seconds to wait for each HTTP request (not for a whole package or import; see O(ignore:wait_timeout)). During
+        such a wait, a request gets at most the time left of O(ignore:wait_timeout).
       - If not set, the value of the E(MSTR_TIMEOUT) environment variable is used; without it, the value the
         O(session) was opened with; without a session, V(60).
     type: float

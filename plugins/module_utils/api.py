@@ -23,8 +23,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Optional
 from urllib.parse import quote
 
-from ansible_collections.mstr.migration.plugins.module_utils.errors import (ApiError, OperationFailed, PackageGone,
-                                                                            ResponseError, TransportError,
+from ansible_collections.mstr.migration.plugins.module_utils.errors import (ApiError, MstrError, OperationFailed,
+                                                                            PackageGone, ResponseError, TransportError,
                                                                             ValidationError, WaitTimeout,
                                                                             describe_sub_errors, sub_errors)
 
@@ -43,8 +43,8 @@ CONFIGURATION_LEVEL_TYPES = frozenset((29, 30, 31, 34, 35, 44, 51, 57, 77))
 LOOKUP_WORKERS = 8
 
 # Ids the server hands out (base64 of "<project id>:<32 hex>"): opaque, but never a path of their own.
-_SERVER_ID = re.compile(r"^[A-Za-z0-9+=_.:~-]{1,512}$")
-_OBJECT_ID = re.compile(r"^[0-9A-Fa-f]{32}$")
+_SERVER_ID = re.compile(r"[A-Za-z0-9+=_.:~-]{1,512}")
+_OBJECT_ID = re.compile(r"[0-9A-Fa-f]{32}")
 
 
 # ------------------------------------------------------------ answer shapes
@@ -76,9 +76,14 @@ def strings_list(value, what: str) -> list:
 
 
 def _new_id(answer, what: str) -> str:
+    """The id of a new holder or import, held to the rule of ids the user passes: it goes into paths too."""
     new_id = mapping(answer, what).get("id")
     if not isinstance(new_id, str) or not new_id:
         raise ResponseError("unexpected answer from the server: %s has no id" % what)
+    if not _is_server_id(new_id):
+        raise ResponseError("unexpected answer from the server: %s has the id %r, which is not an id the server "
+                            "gives out; is base_url the Library address, or is a proxy answering?"
+                            % (what, new_id[:100]))
     return new_id
 
 
@@ -138,10 +143,21 @@ def wait_for_status(read: Callable[[], dict], success: str, what: str, timeout: 
         sleep(max(0.0, min(max_interval, max(min_interval, elapsed / 10.0), timeout - elapsed)))
 
 
+def wait_deadline(timeout: float) -> float:
+    """How long the requests of a wait of ``timeout`` may take in all: the wait polls until ``timeout``, and its
+    last read gets a tenth more (at least 0.5 s, at most 5 s), so that a slow request cannot stretch the wait to
+    several times the client's ``timeout`` plus backoff."""
+    return timeout + min(5.0, max(0.5, timeout / 10.0))
+
+
 # ----------------------------------------------------------------- ids, header
+def _is_server_id(value) -> bool:
+    return isinstance(value, str) and bool(_SERVER_ID.fullmatch(value)) and not set(value) <= {"."}
+
+
 def check_server_id(value, option: str) -> str:
     """A package or import id as the server gave it out; refused before any request when it could leave its path."""
-    if not isinstance(value, str) or not _SERVER_ID.match(value) or set(value) <= {"."}:
+    if not _is_server_id(value):
         raise ValidationError(option, "%r is not a package or import id; pass the id an earlier task returned "
                                       "(for example \"{{ package.package_id }}\") unchanged" % (value,))
     return value
@@ -192,7 +208,8 @@ class PackageApi:
         return mapping(answer, "the package")
 
     def wait_ready(self, package_id: str, timeout: float) -> dict:
-        return wait_for_status(lambda: self.read(package_id), PACKAGE_READY, "package %s" % package_id, timeout)
+        with self.client.deadline(wait_deadline(timeout)):
+            return wait_for_status(lambda: self.read(package_id), PACKAGE_READY, "package %s" % package_id, timeout)
 
     def delete(self, package_id: str) -> bool:
         """Delete a package holder; False when it was already gone."""
@@ -209,8 +226,12 @@ class PackageApi:
                                     self.project_id)
 
     def upload(self, package_id: str, file_path: str) -> tuple:
-        return self.client.upload("/packages/%s/binary" % _segment(package_id, "package_id"), file_path,
-                                  self.project_id)
+        path = "/packages/%s/binary" % _segment(package_id, "package_id")
+        try:
+            return self.client.upload(path, file_path, self.project_id)
+        except MstrError as exc:
+            exc.details.setdefault("package_id", package_id)  # whatever came back, cleanup can find the holder
+            raise
 
     # ---------------------------------------------------------------- imports
     def start_import(self, package_id: str, generate_undo: bool) -> dict:
@@ -226,7 +247,9 @@ class PackageApi:
         return mapping(self._call("GET", "/packages/imports/" + _segment(import_id, "import_id")), "the import")
 
     def wait_import(self, import_id: str, timeout: float) -> dict:
-        return wait_for_status(lambda: self.read_import(import_id), IMPORT_DONE, "import %s" % import_id, timeout)
+        with self.client.deadline(wait_deadline(timeout)):
+            return wait_for_status(lambda: self.read_import(import_id), IMPORT_DONE, "import %s" % import_id,
+                                   timeout)
 
     def delete_import(self, import_id: str) -> bool:
         """Close an import process; False when it was already closed."""
@@ -294,7 +317,7 @@ class PackageApi:
 
     def _read_object(self, client, item: dict) -> Optional[dict]:
         object_id, object_type = item["id"], item["type"]
-        if not isinstance(object_id, str) or not _OBJECT_ID.match(object_id) or isinstance(object_type, bool) \
+        if not isinstance(object_id, str) or not _OBJECT_ID.fullmatch(object_id) or isinstance(object_type, bool) \
                 or not isinstance(object_type, int):
             raise ResponseError("unexpected answer from the server: the package lists an object with id %r and "
                                 "type %r" % (object_id, object_type))

@@ -14,16 +14,19 @@ it never calls ``fail_json``.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
+import ipaddress
 import json
 import os
 import queue
+import re
 import threading
 import time
 import traceback
 import uuid
 from typing import Optional
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from ansible_collections.mstr.migration.plugins.module_utils.errors import (ApiError, ResponseError, TransportError,
                                                                             ValidationError)
@@ -45,17 +48,85 @@ SESSION_PREFIX = "mstr-session-v1:"
 COLLECTION_VERSION = "1.0.0"
 
 
+# The first eight bytes of every package the vendor's server makes (and of the emulator's): a download that does not
+# start with them is kept but warned about.
+PACKAGE_MAGIC = bytes.fromhex("0180befe7f063772")
+# How much of a download is looked at before it is written, to tell a page from a package.
+SNIFF_BYTES = 512
+# What requests and http.client accept in a header value without an exception of their own: printable ASCII.
+_HEADER_VALUE = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?")
+_HOST_NAME = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?")
+URL_EXAMPLE = "use the Library address with its scheme, for example https://mstr.example.com/MicroStrategyLibrary"
+
+
+def _shown_url(url: str) -> str:
+    """The URL as it may be printed: whatever stands before an '@' (user and password) is masked."""
+    if "@" not in url:
+        return url
+    scheme, sep, _rest = url.partition("://")
+    return (scheme + sep if sep else "") + "***@" + url.rsplit("@", 1)[1]
+
+
+def url_password(value) -> list:
+    """The password typed into a URL (refused as base_url), so that a module can mask it in its own result."""
+    try:
+        password = urlsplit(str(value or "")).password
+    except ValueError:
+        return []
+    return [password] if password else []
+
+
 def normalise_base_url(value: str) -> str:
-    """``https://host/MicroStrategyLibrary`` whatever the user typed around it."""
-    url = (value or "").strip()
-    parts = urlsplit(url)
+    """``https://host/MicroStrategyLibrary`` whatever the user typed around it; anything requests could not send
+    (or would send where the user did not mean) is refused here, before any request."""
+    url = str(value or "").strip()
+    shown = _shown_url(url)
+    if any(ord(char) < 0x21 or ord(char) == 0x7f for char in url):
+        raise ValidationError("base_url", "'%s' contains a space or a control character; %s"
+                              % (shown.encode("unicode_escape").decode(), URL_EXAMPLE))
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        raise ValidationError("base_url", "'%s' is not a URL (an IPv6 address needs both brackets, [::1]); %s"
+                              % (shown, URL_EXAMPLE)) from exc
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValidationError("base_url", "'%s' is not a URL; use the Library address with its scheme, for example "
-                                          "https://mstr.example.com/MicroStrategyLibrary" % value)
+        raise ValidationError("base_url", "'%s' is not a URL; %s" % (shown, URL_EXAMPLE))
+    if "@" in parts.netloc:
+        # requests would send them as Basic auth to every address, and base_url is shown in results and records.
+        raise ValidationError("base_url", "must not contain a user name or password (%s); set username and password "
+                                          "(or api_token) instead, and base_url to the address alone" % shown)
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ValidationError("base_url", "'%s' has no valid port: a port is a number from 1 to 65535; %s"
+                              % (shown, URL_EXAMPLE)) from exc
+    host = parts.hostname or ""
+    if port == 0 or not _valid_host(host, parts.netloc):
+        raise ValidationError("base_url", "'%s' has no valid host name%s; %s"
+                              % (shown, " or port" if port == 0 else "", URL_EXAMPLE))
+    if parts.query or parts.fragment or url.endswith(("?", "#")):
+        raise ValidationError("base_url", "'%s' has a query or fragment (? or #); %s" % (shown, URL_EXAMPLE))
     url = url.rstrip("/")
     if url.endswith("/api"):
         url = url[:-len("/api")]
     return url.rstrip("/")
+
+
+def _valid_host(host: str, netloc: str) -> bool:
+    if "[" in netloc:  # an IPv6 address
+        try:
+            return ipaddress.ip_address(host).version == 6
+        except ValueError:
+            return False
+    return bool(_HOST_NAME.fullmatch(host)) and len(host) <= 253
+
+
+def check_header_value(value, option: str) -> str:
+    """A value that goes into an HTTP header, refused before any request when requests could not send it."""
+    if not isinstance(value, str) or not _HEADER_VALUE.fullmatch(value):
+        raise ValidationError(option, "%r cannot be sent in an HTTP header: it must be printable ASCII, without line "
+                                      "breaks, control characters or spaces around it" % (value,))
+    return value
 
 
 def decode_session(value: str) -> dict:
@@ -67,6 +138,10 @@ def decode_session(value: str) -> dict:
         data = json.loads(base64.urlsafe_b64decode(value[len(SESSION_PREFIX):].encode()).decode())
         if not isinstance(data["token"], str) or not isinstance(data["cookies"], list):
             raise ValueError("malformed")
+        if not _HEADER_VALUE.fullmatch(data["token"]):
+            raise ValueError("the token is not a header value")
+        for cookie in data["cookies"]:
+            _check_cookie(cookie)
         data["base_url"] = normalise_base_url(data["base_url"])
         # How the server was reached at login (sessions made before these keys existed have none).
         if not isinstance(data.setdefault("validate_certs", None), (bool, type(None))) \
@@ -78,6 +153,23 @@ def decode_session(value: str) -> dict:
         raise ValidationError("session", "the value is damaged (%s); pass the registered result of "
                                          "mstr.migration.mstr_session unchanged" % exc) from exc
     return data
+
+
+def _check_cookie(cookie) -> None:
+    """A cookie of a session value: name and value fit in a Cookie header; secure, domain and path (absent in
+    sessions made before they were kept) have their types."""
+    if not isinstance(cookie, dict) or not isinstance(cookie.get("name"), str) \
+            or not isinstance(cookie.get("value"), str) or not _HEADER_VALUE.fullmatch(cookie["name"]) \
+            or not (cookie["value"] == "" or _HEADER_VALUE.fullmatch(cookie["value"])) \
+            or not isinstance(cookie.get("secure", False), bool) \
+            or not all(isinstance(cookie.get(key, ""), str) for key in ("domain", "path")):
+        raise ValueError("a cookie is malformed")
+
+
+def not_a_package_warning(path: str) -> str:
+    """What a module warns when a download was kept but does not start as packages do."""
+    return ("%s does not start with the bytes every MicroStrategy package starts with; it was saved as the server "
+            "sent it, but check it (or the server's version) before importing it" % path)
 
 
 class Sha256Pipe:
@@ -176,6 +268,7 @@ class Client:
         self.token: Optional[str] = None
         # Set by a login in check mode and carried by the session value (mstr_session).
         self.opened_in_check_mode = False
+        self._deadline: Optional[float] = None  # time.monotonic() by which requests must be done (see deadline())
 
     # ---------------------------------------------------------------- session
     def login(self, login_mode: str = "standard", username: Optional[str] = None,
@@ -198,11 +291,13 @@ class Client:
         self.token = session["token"]
         self.opened_in_check_mode = bool(session.get("opened_in_check_mode"))
         for cookie in session["cookies"]:
+            # secure=True: the cookie jar then never sends it over http.
             self.http.cookies.set(cookie["name"], cookie["value"], domain=cookie.get("domain", ""),
-                                  path=cookie.get("path", "/"))
+                                  path=cookie.get("path", "/"), secure=cookie.get("secure", False))
 
     def cookies(self) -> list:
-        return [{"name": c.name, "value": c.value, "domain": c.domain, "path": c.path} for c in self.http.cookies]
+        return [{"name": c.name, "value": c.value, "domain": c.domain, "path": c.path, "secure": bool(c.secure)}
+                for c in self.http.cookies]
 
     def secrets(self) -> list:
         """Values learned at run time that must never be shown."""
@@ -241,15 +336,35 @@ class Client:
         if self.token:
             headers["X-MSTR-AuthToken"] = self.token
         if project_id:
-            headers["X-MSTR-ProjectID"] = project_id
+            headers["X-MSTR-ProjectID"] = check_header_value(project_id, "project_id")
         if prefer_async:
             headers["Prefer"] = "respond-async"
         headers.update(extra or {})
         return headers
 
-    def _pause(self, attempt: int) -> None:
-        """Exponential backoff before retry number ``attempt`` (1, 2, ...)."""
-        time.sleep(self.backoff * 2 ** (attempt - 1))
+    @contextlib.contextmanager
+    def deadline(self, seconds: float):
+        """Requests inside the block end by then: each gets at most the time left as its timeout, and no retry
+        or backoff goes past it (a wait's ``wait_timeout`` bounds its single requests too)."""
+        previous = self._deadline
+        ends = time.monotonic() + seconds
+        self._deadline = ends if previous is None else min(previous, ends)
+        try:
+            yield
+        finally:
+            self._deadline = previous
+
+    def _time_left(self) -> Optional[float]:
+        return None if self._deadline is None else self._deadline - time.monotonic()
+
+    def _pause(self, attempt: int) -> bool:
+        """Exponential backoff before retry number ``attempt`` (1, 2, ...); False when it would pass the deadline."""
+        pause = self.backoff * 2 ** (attempt - 1)
+        left = self._time_left()
+        if left is not None and pause >= left:
+            return False
+        time.sleep(pause)
+        return True
 
     @staticmethod
     def _was_sent(exc: Exception) -> bool:
@@ -269,24 +384,33 @@ class Client:
         url = self.base_url + "/api" + path
         attempt = 0
         while True:
+            timeout = self.timeout
+            left = self._time_left()
+            if left is not None:
+                if left <= 0:
+                    raise TransportError("%s /api%s: not sent, the time allowed for the wait is up" % (method, path))
+                timeout = min(timeout, left)
             try:
-                response = self.http.request(method, url, verify=self.verify, timeout=self.timeout, **kwargs)
+                # Never redirected: a redirect would carry the login body, the token and the cookies elsewhere.
+                response = self.http.request(method, url, verify=self.verify, timeout=timeout, allow_redirects=False,
+                                             **kwargs)
             except SSLError as exc:
-                raise TransportError("TLS error talking to %s: %s. Hint: set ca_path to the CA bundle that signed the "
-                                     "server certificate (validate_certs=false only for tests)"
-                                     % (self.base_url, _short(exc))) from exc
+                raise TransportError("TLS error talking to %s: %s. Hint: %s"
+                                     % (self.base_url, _short(exc), _tls_hint(exc))) from exc
             except (requests.ConnectionError, requests.Timeout) as exc:
-                if attempt < retries and (retry_sent or not self._was_sent(exc)):
+                if attempt < retries and (retry_sent or not self._was_sent(exc)) and self._pause(attempt + 1):
                     attempt += 1
-                    self._pause(attempt)
                     continue
                 raise TransportError("%s %s: no answer from the server after %d attempt(s): %s"
                                      % (method, "/api" + path, attempt + 1, _short(exc))) from exc
-            if response.status_code in TRANSIENT_STATUS and retry_sent and attempt < retries:
+            if response.status_code in TRANSIENT_STATUS and retry_sent and attempt < retries \
+                    and self._pause(attempt + 1):
                 response.close()
                 attempt += 1
-                self._pause(attempt)
                 continue
+            if 300 <= response.status_code < 400:
+                response.close()
+                raise TransportError(_redirect_message(method, path, url, response))
             return response
 
     @staticmethod
@@ -332,31 +456,44 @@ class Client:
         start over. Returns size and sha256 of what the sink received.
         """
         attempt = 0
+        # identity: a compressing gateway would otherwise send (and count) other bytes than the package's.
+        headers = self._headers(project_id, False, {"Accept": "application/octet-stream",
+                                                    "Accept-Encoding": "identity"})
         while True:
             received = 0
             digest = Sha256Pipe()
-            response = self._send("GET", path, stream=True,
-                                  headers=self._headers(project_id, False, {"Accept": "application/octet-stream"}))
+            response = self._send("GET", path, stream=True, headers=headers)
             try:
                 self._raise_for_status(response, "GET", "/api" + path)
                 _refuse_a_page(response, "GET /api" + path)
                 expected = response.headers.get("Content-Length")
+                head, magic = b"", None
                 for chunk in response.iter_content(CHUNK):
+                    if magic is None:  # nothing is written before the start of the body has been looked at
+                        head += chunk
+                        if len(head) < SNIFF_BYTES:
+                            continue
+                        chunk, magic = head, _looks_like_a_package(head, response, "GET /api" + path)
                     digest.update(chunk)  # hashed in the helper thread while the sink writes
                     sink.write(chunk)
                     received += len(chunk)
+                if magic is None:  # a body shorter than SNIFF_BYTES
+                    magic = _looks_like_a_package(head, response, "GET /api" + path)
+                    if head:
+                        digest.update(head)
+                        sink.write(head)
+                        received += len(head)
                 if expected is not None and int(expected) != received:
                     raise ChunkedEncodingError("received %d of %s bytes" % (received, expected))
-                return {"size": received, "sha256": digest.hexdigest()}
+                return {"size": received, "sha256": digest.hexdigest(), "package_magic": magic}
             except (ChunkedEncodingError, requests.ConnectionError, requests.Timeout) as exc:
-                if attempt >= self.retries:
+                if attempt >= self.retries or not self._pause(attempt + 1):
                     # Bytes off the wire, including a last chunk that never reached the sink.
                     arrived = max(received, _bytes_read(response))
                     raise TransportError("download of /api%s was interrupted after %d bytes, %d attempt(s): %s"
                                          % (path, arrived, attempt + 1, _short(exc))) from exc
                 attempt += 1
                 sink.restart()
-                self._pause(attempt)
             finally:
                 digest.close()
                 response.close()
@@ -368,7 +505,7 @@ class Client:
         """
         # Iterating the body reopens the file, so a retry resends it from the start.
         body = _MultipartFile(file_path)
-        headers = self._headers(project_id, False, {"Content-Type": body.content_type})
+        headers = self._headers(project_id, False, {"Content-Type": body.content_type, "Accept-Encoding": "identity"})
         response = self._send("PUT", path, retry_sent=False, headers=headers, data=body)
         self._raise_for_status(response, "PUT", "/api" + path)
         try:
@@ -389,6 +526,52 @@ def _refuse_a_page(response, request: str) -> None:
         raise ResponseError("%s answered HTTP %s with %s instead of a package binary; nothing was saved. Is base_url "
                             "the Library address, or is a proxy or login page answering?"
                             % (request, response.status_code, media_type))
+
+
+def _looks_like_a_package(head: bytes, response, request: str) -> bool:
+    """Whether the body starts as packages do; a body that is evidently a page or JSON fails (nothing is saved)."""
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    kind = None
+    if text[:1] == b"<":
+        kind = "an HTML page" if re.match(rb"<(!doctype\s+html|html|head|body)", text[:64].lower()) else "XML"
+    elif text[:1] in (b"{", b"["):
+        kind = "JSON"
+    if kind:
+        excerpt = text[:80].decode("ascii", "replace").encode("unicode_escape").decode()
+        raise ResponseError("%s answered HTTP %s with %s instead of a package binary (it begins '%s'); nothing was "
+                            "saved. Is base_url the Library address, or is a proxy or login page answering?"
+                            % (request, response.status_code, kind, excerpt))
+    return head[:len(PACKAGE_MAGIC)] == PACKAGE_MAGIC
+
+
+def _redirect_message(method: str, path: str, url: str, response) -> str:
+    location = response.headers.get("Location")
+    if not location:
+        return ("%s /api%s was answered HTTP %s, a redirect without a Location; redirects are not followed. Set "
+                "base_url to the final address of the Library" % (method, path, response.status_code))
+    target = urljoin(url, location)
+    # The Library address the redirect leads to, when it keeps the API path.
+    suffix = "/api" + path
+    suggestion = target.split("?", 1)[0]
+    suggestion = " (%s)" % _shown_url(suggestion[:-len(suffix)]) if suggestion.endswith(suffix) else ""
+    return ("%s /api%s was answered HTTP %s, a redirect to %s; redirects are not followed, so that no password, token "
+            "or cookie goes anywhere base_url does not name. Set base_url to the final address%s"
+            % (method, path, response.status_code, _shown_url(target), suggestion))
+
+
+def _tls_hint(exc: Exception) -> str:
+    """What to change, by the cause OpenSSL gives for the refused certificate."""
+    text = str(exc).lower()
+    if "expired" in text:
+        return ("the server certificate has expired; it must be renewed on the server (ca_path and base_url cannot "
+                "fix it)")
+    if "wrong version number" in text or "record layer failure" in text or "unknown protocol" in text:
+        return "the server does not speak TLS at that address; check the scheme (https or http) and port of base_url"
+    if "hostname mismatch" in text or "ip address mismatch" in text or "doesn't match" in text:
+        return ("the host in base_url must match a name in the server certificate; use the name the certificate "
+                "was issued for")
+    return ("set ca_path to the CA bundle that signed the server certificate (validate_certs=false only for "
+            "tests)")
 
 
 def _bytes_read(response) -> int:

@@ -20,7 +20,8 @@ from typing import Optional
 from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
 from ansible_collections.mstr.migration.plugins.module_utils import transfer
 from ansible_collections.mstr.migration.plugins.module_utils.api import PackageApi
-from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError
+from ansible_collections.mstr.migration.plugins.module_utils.client import not_a_package_warning
+from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
 
 MANIFEST_FORMAT = "mstr.migration/manifest-1"
 # date_modified and level let an import plan from the manifest (importer.py) before anything is uploaded.
@@ -88,6 +89,7 @@ def export_package(client, body: dict, project_id: Optional[str], dest: str, man
     api = PackageApi(client, project_id, package_type)
     body = pkg.resolve_names(api, body)
     package_id = api.create_holder()
+    warnings = []
     failed = True
     try:
         api.define(package_id, body)
@@ -102,8 +104,14 @@ def export_package(client, body: dict, project_id: Optional[str], dest: str, man
             binary = {"size": None, "sha256": None}  # not downloaded: the fingerprint already says it changed
         else:
             # The old file's checksum is not needed: a new fingerprint (or a damaged file) means a new file.
-            binary = transfer.download_to(lambda sink: api.download(package_id, sink), dest, False, compare=False,
-                                          module=module)
+            fetched = {}
+
+            def fetch(sink):
+                fetched.update(api.download(package_id, sink))
+                return fetched
+            binary = transfer.download_to(fetch, dest, False, compare=False, module=module)
+            if fetched.get("package_magic") is False:
+                warnings.append(not_a_package_warning(dest))
             write_json(manifest, build_manifest(package_type, package, objects, dest, binary, client.base_url,
                                                 project_id), module=module)
         failed = False
@@ -120,6 +128,6 @@ def export_package(client, body: dict, project_id: Optional[str], dest: str, man
     result = {
         "dest": dest, "manifest": manifest, "fingerprint": package["fingerprint"], "size": binary["size"],
         "sha256": binary["sha256"], "objects": objects, "package": package,
-        "base_url": client.base_url, "wait_seconds": built.get("elapsed"),
+        "base_url": client.base_url, "wait_seconds": built.get("elapsed"), "warnings": warnings,
     }
     return not unchanged, result, {"before": before, "after": after}

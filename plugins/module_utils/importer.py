@@ -26,7 +26,7 @@ from ansible_collections.mstr.migration.plugins.module_utils import plan as plan
 from ansible_collections.mstr.migration.plugins.module_utils import transfer
 from ansible_collections.mstr.migration.plugins.module_utils.api import (PACKAGE_READY, PackageApi, normalise_status,
                                                                          objects_list)
-from ansible_collections.mstr.migration.plugins.module_utils.client import normalise_base_url
+from ansible_collections.mstr.migration.plugins.module_utils.client import normalise_base_url, not_a_package_warning
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, OperationFailed, ValidationError
 
 RECORD_FORMAT = "mstr.migration/import-record-1"
@@ -397,6 +397,8 @@ class Import:
                             "The import record %s says what changed; no undo package was saved"
                             % (done.get("id"), undo["error"], record_path), import_id=done.get("id"),
                             record=record_path, plan=plan)
+        if stats and stats.get("package_magic") is False:
+            self.notes.append(not_a_package_warning(undo_path))
         changed, result, diff = self._result(plan, imported=True, import_status=status, record=record_path)
         if stats:
             result.update(undo_package=undo_path, undo_size=stats["size"], undo_sha256=stats["sha256"])

@@ -18,7 +18,8 @@ from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.mstr.migration.plugins.module_utils import client as client_module
 from ansible_collections.mstr.migration.plugins.module_utils.api import project_id_by_name
-from ansible_collections.mstr.migration.plugins.module_utils.client import Client, decode_session, normalise_base_url
+from ansible_collections.mstr.migration.plugins.module_utils.client import (Client, check_header_value, decode_session,
+                                                                            normalise_base_url)
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
 
 SESSION_NEEDED = ("is required by this module: a package holder and an import live only inside the server session that "
@@ -47,6 +48,7 @@ def connection_settings(params: dict) -> tuple:
     if not base_url:
         raise ValidationError("base_url", "is required; set base_url (or MSTR_BASE_URL) to the Library address, for "
                                           "example https://mstr.example.com/MicroStrategyLibrary")
+    base_url = normalise_base_url(base_url)  # before the login options: a password inside base_url is named first
     # Only a base_url the task sets itself must match the session: MSTR_BASE_URL (an AWX credential for one side)
     # must not refuse a session of the other side.
     own_base_url = params.get("base_url") and params["base_url"] != os.environ.get("MSTR_BASE_URL")
@@ -65,8 +67,25 @@ def connection_settings(params: dict) -> tuple:
         raise ValidationError("timeout", "must be a positive number of seconds")
     if session is None:
         check_login_options(params)
-    return session, {"base_url": normalise_base_url(base_url), "validate_certs": validate_certs,
+    if params.get("project_id"):
+        # Sent as X-MSTR-ProjectID: refused here, not by requests after the login.
+        check_header_value(params["project_id"], "project_id")
+    return session, {"base_url": base_url, "validate_certs": validate_certs,
                      "ca_path": ca_path, "timeout": timeout}
+
+
+def credential_warnings(params: dict, session: Optional[dict], settings: dict) -> list:
+    """Warnings for a login whose password or API token could be read or sent to an impostor on the way."""
+    if session is not None or (params.get("login_mode") or "standard") == "anonymous":
+        return []
+    what = "the api_token" if params.get("login_mode") == "api_token" else "the password"
+    if settings["base_url"].startswith("http://"):
+        return ["%s goes to %s over plain http, readable by anyone on the way; use the https address of the "
+                "Library" % (what, settings["base_url"])]
+    if not settings["validate_certs"]:
+        return ["validate_certs is false: %s goes to whatever server answers at %s; set ca_path to the CA bundle "
+                "of the server instead" % (what, settings["base_url"])]
+    return []
 
 
 def _first_set(*values):
@@ -101,6 +120,8 @@ def run_module(module, validate: Callable, run: Callable, session_required=False
     # A job stopped with SIGTERM (an AWX cancel, a CI timeout) unwinds like Ctrl-C, so that holders, imports and
     # the session are released on the way out instead of left on the server.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # A password typed into base_url is refused below; the result shows base_url, so it is masked there too.
+    module.no_log_values.update(client_module.url_password(module.params.get("base_url")))
     try:
         # The module's own options first: a wrong one is named even when the connection is incomplete too.
         prepared = validate(module.params)
@@ -108,6 +129,8 @@ def run_module(module, validate: Callable, run: Callable, session_required=False
         if session_required and session is None:
             raise ValidationError("session", session_required if isinstance(session_required, str)
                                   else SESSION_NEEDED)
+        for warning in credential_warnings(module.params, session, settings):
+            module.warn(warning)
         client = open_client(module.params, session, settings)
         logged_in_here = session is None
         if module.params.get("project"):

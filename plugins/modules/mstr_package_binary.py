@@ -147,6 +147,7 @@ from ansible_collections.mstr.migration.plugins.module_utils import transfer
 from ansible_collections.mstr.migration.plugins.module_utils.api import (PACKAGE_EMPTY, PACKAGE_READY, PackageApi,
                                                                          check_server_id, normalise_status)
 from ansible_collections.mstr.migration.plugins.module_utils.arguments import CONNECTION_EXCLUSIVE, get_spec
+from ansible_collections.mstr.migration.plugins.module_utils.client import not_a_package_warning
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
 from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
 
@@ -173,12 +174,20 @@ def download(module, client):
     # The package type is not known here: project_id, when given, goes with the call as the pages send it.
     api = PackageApi(client, params["project_id"])
     if params["import_id"]:
-        fetch = partial(api.download_undo, params["import_id"])
+        download_ = partial(api.download_undo, params["import_id"])
     else:
-        fetch = partial(api.download, params["package_id"])
+        download_ = partial(api.download, params["package_id"])
+    stats = {}
+
+    def fetch(sink):
+        stats.update(download_(sink))
+        return stats
+
     dest = params["dest"]
     result = transfer.download_to(fetch, dest, module.check_mode,
                                   backup=module.backup_local if params["backup"] else None, module=module)
+    if stats.get("package_magic") is False:
+        module.warn(not_a_package_warning(dest))
     changed = result.pop("changed")
     if os.path.exists(dest):
         # In check mode this only tells whether mode, owner or group would change.

@@ -192,6 +192,8 @@ def run(module, client, body):
     manifest = export.manifest_path(params["dest"], params["manifest"])
     changed, result, diff = export.export_package(client, body, params["project_id"], params["dest"], manifest,
                                                   params["wait_timeout"], module.check_mode, module)
+    for warning in result.pop("warnings"):
+        module.warn(warning)
     for path in (params["dest"], manifest):
         if os.path.exists(path):
             # In check mode this only tells whether mode, owner or group would change.

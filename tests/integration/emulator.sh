@@ -64,6 +64,12 @@ start_proxy() {
     start_server "$1" "proxy listening on" "$EMULATOR_PYTHON" tests/integration/proxy.py
 }
 
+# start_gateway VARIABLE UPSTREAM_URL: a reverse proxy that redirects, replaces or compresses answers on request
+# (tests/integration/gateway.py).
+start_gateway() {
+    start_server "$1" "gateway listening on" "$EMULATOR_PYTHON" tests/integration/gateway.py "$2"
+}
+
 # Run a playbook of the target against localhost with the controller's Python.
 run_playbook() {
     ansible-playbook -i "${INVENTORY_PATH:-$COLLECTION_ROOT/tests/integration/inventory.ini}" \

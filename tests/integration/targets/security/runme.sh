@@ -44,3 +44,8 @@ start_proxy PROXY_URL
 
 run_playbook main.yml -e "tls_url=$TLS_URL wrong_host_url=$WRONG_HOST_URL ca_path=$WORK_DIR/ca.pem" \
     -e "emulator_url=$SOURCE_URL proxy_url=$PROXY_URL" -e "@$WORK_DIR/secrets.yml" "$@"
+
+# 4. A misbehaving gateway in front of the emulator, and options refused before any request (issue 13).
+start_gateway GATEWAY_URL "$SOURCE_URL"
+run_playbook hardening.yml -e "emulator_url=$SOURCE_URL gateway_url=$GATEWAY_URL work_dir=$WORK_DIR" \
+    -e "@$WORK_DIR/secrets.yml" "$@"

@@ -211,7 +211,7 @@ def test_download_dropped_midway_is_retried_from_scratch(start_emulator):
     stats = client.download("/packages/%s/binary" % package_id, sink, TUTORIAL)
     expected = server.state(checksums="true")["packages"][0]
     assert sink.restarts == 2
-    assert stats == {"size": expected["size"], "sha256": expected["sha256"]}
+    assert stats == {"size": expected["size"], "sha256": expected["sha256"], "package_magic": True}
     assert hashlib.sha256(sink.data).hexdigest() == expected["sha256"]
 
 
