@@ -131,6 +131,7 @@ def test_execution_environment_build_context(tmp_path):
     assert "ansible-galaxy collection install" in containerfile
     requirements = yaml.safe_load((context / "_build" / "requirements.yml").read_text())
     assert requirements["collections"][0]["name"] == "mstr.migration"
+    assert [c["name"] for c in requirements["collections"]] == ["mstr.migration", "amazon.aws"]  # for an S3 store
     meta = yaml.safe_load((ROOT / "meta" / "execution-environment.yml").read_text())
     assert (ROOT / meta["dependencies"]["python"]).read_text().count("requests") == 1
     assert (ROOT / meta["dependencies"]["system"]).is_file()
@@ -358,3 +359,32 @@ def test_awx_style_run_with_ansible_runner(installed, tmp_path, store):
     finally:
         source.stop()
         target.stop()
+
+
+def test_store_never_replaces_a_rollback_point_and_says_what_a_failed_upload_keeps(installed, tmp_path, store):
+    bin_dir, store_survey, aws_env, _secrets, stored = store
+    work = tmp_path / "work"
+    work.mkdir()
+    extra = dict(store_survey, work_dir=str(work))
+    result = run(bin_dir / "ansible-playbook", ROOT / "tests" / "ecosystem" / "store_rules.yml", "-e", json.dumps(extra),
+                 env=dict(env_with(installed), PATH="%s:%s" % (bin_dir, os.environ["PATH"]), **aws_env), check=False)
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert stored() == {"rule.undo.20261202T101010Z.mmp": b"first", "rule.mmp": b"second"}
+    assert (work / "rule.undo.20261202T101010Z.mmp").read_bytes() == b"second"
+
+
+def test_import_from_a_missing_store_directory_fails_before_any_request(installed, tmp_path):
+    server = EmulatorProcess("--processing-seconds", "0.2")
+    try:
+        before = server.state()["requests"]["total"]
+        result = run(BIN / "ansible-playbook", ROOT / "playbooks" / "import_package.yml", "-e", json.dumps({
+            "package_file": "year.mmp", "store_type": "dir", "store_dir": str(tmp_path / "not-mounted"),
+            "package_dir": str(tmp_path / "work"), "target_base_url": server.base_url,
+            "target_username": "administrator", "target_password": "mstr-emulator"}),
+            env=env_with(installed), check=False)
+        assert result.returncode != 0
+        assert "store_dir: %s is not a directory; give the path of a mounted volume" % (tmp_path / "not-mounted") \
+            in result.stdout
+        assert server.state()["requests"]["total"] == before
+    finally:
+        server.stop()
