@@ -98,6 +98,9 @@ def test_docs_render_for_every_module_role_and_fragment(installed):
         text = run(BIN / "ansible-doc", "-t", "role", "mstr.migration." + role, env=env).stdout
         assert re.search(r"ENTRY POINT: \W*main", text), text[:300]
         assert role + "_base_url" in text  # the argument spec's options are documented
+    text = run(BIN / "ansible-doc", "-t", "role", "mstr.migration.package_store", env=env).stdout
+    assert re.search(r"ENTRY POINT: \W*upload", text) and re.search(r"ENTRY POINT: \W*download", text), text[:300]
+    assert "package_store_replace" in text and "package_store_local_dir" in text
     listed = json.loads(run(BIN / "ansible-doc", "--list", "--json", "mstr.migration", env=env).stdout)
     assert sorted(listed) == sorted("mstr.migration." + m for m in MODULES)
 
@@ -283,10 +286,10 @@ def store(request, tmp_path):
         return
     if not STORE_PYTHON:
         pytest.skip("STORE_VENV_PYTHON is not set (make ecosystem sets it)")
-    # What the AWX "Amazon Web Services" credential injects; moto accepts any keys.
+    # What the AWX "Amazon Web Services" credential injects (its security token as AWS_SECURITY_TOKEN, which
+    # botocore reads like AWS_SESSION_TOKEN); moto accepts any keys.
     keys = {"AWS_ACCESS_KEY_ID": "AKIA" + os.urandom(8).hex().upper(), "AWS_SECRET_ACCESS_KEY": os.urandom(20).hex(),
-            "AWS_SESSION_TOKEN": "Session-" + os.urandom(16).hex()}
-    keys["AWS_SECURITY_TOKEN"] = keys["AWS_SESSION_TOKEN"]
+            "AWS_SECURITY_TOKEN": "Session-" + os.urandom(16).hex()}
     bin_dir = Path(STORE_PYTHON).parent
     server = MotoServer(bin_dir, keys)
     try:
@@ -299,7 +302,7 @@ def store(request, tmp_path):
             for name, (data, metadata) in objects.items():  # the sha256 the upload keeps with each object
                 assert metadata == {"sha256": sha256(data)}, name
             return {name: data for name, (data, _metadata) in objects.items()}
-        yield bin_dir, survey, keys, [keys["AWS_SECRET_ACCESS_KEY"], keys["AWS_SESSION_TOKEN"]], stored
+        yield bin_dir, survey, keys, list(keys.values()), stored
     finally:
         server.stop()
 
