@@ -376,18 +376,23 @@ def test_store_never_replaces_a_rollback_point_and_says_what_a_failed_upload_kee
     assert (work / "rule.undo.20261202T101010Z.mmp").read_bytes() == b"second"
 
 
-def test_import_from_a_missing_store_directory_fails_before_any_request(installed, tmp_path):
+def test_import_from_a_missing_store_or_of_a_missing_name_fails_before_any_request(installed, tmp_path):
     server = EmulatorProcess("--processing-seconds", "0.2")
+    (tmp_path / "store").mkdir()
     try:
         before = server.state()["requests"]["total"]
-        result = run(BIN / "ansible-playbook", ROOT / "playbooks" / "import_package.yml", "-e", json.dumps({
-            "package_file": "year.mmp", "store_type": "dir", "store_dir": str(tmp_path / "not-mounted"),
-            "package_dir": str(tmp_path / "work"), "target_base_url": server.base_url,
-            "target_username": "administrator", "target_password": "mstr-emulator"}),
-            env=env_with(installed), check=False)
-        assert result.returncode != 0
-        assert "store_dir: %s is not a directory; give the path of a mounted volume" % (tmp_path / "not-mounted") \
-            in result.stdout
+        for store_dir, message in [
+                (tmp_path / "not-mounted", "store_dir: %s is not a directory; give the path of a mounted volume"
+                 % (tmp_path / "not-mounted")),
+                (tmp_path / "store", "Fetching year.mmp, year.mmp.json from %s failed (year.mmp is not in the store"
+                 % (tmp_path / "store"))]:
+            result = run(BIN / "ansible-playbook", ROOT / "playbooks" / "import_package.yml", "-e", json.dumps({
+                "package_file": "year.mmp", "store_type": "dir", "store_dir": str(store_dir),
+                "package_dir": str(tmp_path / "work"), "target_base_url": server.base_url,
+                "target_username": "administrator", "target_password": "mstr-emulator"}),
+                env=env_with(installed), check=False)
+            assert result.returncode != 0
+            assert message in result.stdout, result.stdout[-3000:]
         assert server.state()["requests"]["total"] == before
     finally:
         server.stop()
