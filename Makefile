@@ -16,6 +16,8 @@ CORE_MATRIX ?= 2.16 2.17 2.18
 # sanity and units on each, the integration targets on the last (skipped with a warning without such a Python).
 CORE_MATRIX_LATEST ?= 2.20 2.21
 IMPORTER_VENV := .venv-importer
+# The package store test's S3 part: the `ansible` package (amazon.aws inside), boto3 and moto, kept out of .venv.
+STORE_VENV := .venv-store
 
 .PHONY: changelog demo test venv test-emulator sanity units integration conformance lint changelog-lint ecosystem matrix \
 	matrix-latest collection-copy clean benchmark benchmark-smoke
@@ -94,9 +96,15 @@ $(IMPORTER_VENV)/.installed: tests/requirements-importer.txt
 	$(IMPORTER_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/requirements-importer.txt
 	touch $@
 
-# Build, install, docs, Galaxy import, execution environment and an AWX-style run.
-ecosystem: venv $(IMPORTER_VENV)/.installed
-	GALAXY_IMPORTER_PYTHON="$(CURDIR)/$(IMPORTER_VENV)/bin/python" $(BIN)/python -m pytest -q -p no:cacheprovider tests/ecosystem
+$(STORE_VENV)/.installed: tests/requirements-store.txt
+	$(PYTHON) -m venv $(STORE_VENV)
+	$(STORE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/requirements-store.txt
+	touch $@
+
+# Build, install, docs, Galaxy import, execution environment and AWX-style runs (with a directory and an S3 store).
+ecosystem: venv $(IMPORTER_VENV)/.installed $(STORE_VENV)/.installed
+	GALAXY_IMPORTER_PYTHON="$(CURDIR)/$(IMPORTER_VENV)/bin/python" STORE_VENV_PYTHON="$(CURDIR)/$(STORE_VENV)/bin/python" \
+		$(BIN)/python -m pytest -q -p no:cacheprovider tests/ecosystem
 
 matrix: collection-copy
 	set -e; for version in $(CORE_MATRIX); do \
@@ -115,4 +123,4 @@ matrix-latest: collection-copy
 	PYTHON="$(PYTHON)" bash tests/tools/core_matrix.sh "$(COLLECTION_COPY)" $(CORE_MATRIX_LATEST)
 
 clean:
-	rm -rf build $(BUILD_ROOT) $(VENV) $(IMPORTER_VENV) .venv-core-*
+	rm -rf build $(BUILD_ROOT) $(VENV) $(IMPORTER_VENV) $(STORE_VENV) .venv-core-*

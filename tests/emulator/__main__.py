@@ -36,7 +36,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--binary-padding-mb", type=int, default=0, help="make package binaries N MiB larger")
     parser.add_argument("--lb-cookie", action="store_true", help="also issue and require a load-balancer cookie")
     parser.add_argument("--record-downloads", action="store_true",
-                        help="keep the sha256 of every complete package download in /__emulator__/state")
+                        help="keep the sha256 of every complete package and undo package download in "
+                             "/__emulator__/state")
     parser.add_argument("--tls-cert", help="PEM certificate (chain) to serve HTTPS")
     parser.add_argument("--tls-key", help="PEM private key of --tls-cert")
     parser.add_argument("--request-log", metavar="FILE",

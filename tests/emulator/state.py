@@ -861,7 +861,10 @@ class Emulator:
             if not imp["undoPackageCreated"]:
                 raise not_found("No undo package was created for import '%s'." % import_id)
             header = imp["undoHeader"]
-            return binaries.iter_binary(header), binaries.binary_size(header)
+            chunks, size = binaries.iter_binary(header), binaries.binary_size(header)
+        if self.record_downloads:
+            chunks = self._recorded(header["packageId"], chunks, size)
+        return chunks, size
 
     def _fail_import(self, imp: dict, message: str, objects: Optional[list] = None):
         """A failed import; ``objects`` ((id, name, reason), ...) become the answer's subErrors."""

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 import pytest
@@ -63,6 +64,18 @@ def test_import_creates_objects_and_undo_removes_them(emu, api):
     assert undone["status"] == "IMPORTED" and undone["undoPackageCreated"] is False
     demo = emu.objects()[DEMO]
     assert YEAR not in demo and LU_YEAR not in demo
+
+
+def test_complete_undo_downloads_are_recorded_when_asked(start_emulator):
+    server = start_emulator("--processing-seconds", "0.05", "--record-downloads")
+    api = Api(server.base_url)
+    api.login()
+    binary = export(api)
+    _unused, result = run_import(api, binary)
+    undo = api.call("GET", undo_url(result["id"]), project=DEMO).content
+    recorded = server.state()["downloads"]
+    assert [d["packageId"] for d in recorded][-1] == "undo:" + result["id"]
+    assert recorded[-1]["sha256"] == hashlib.sha256(undo).hexdigest() and recorded[-1]["size"] == len(undo)
 
 
 def test_replace_updates_a_changed_object_and_undo_restores_it(emu, api):
