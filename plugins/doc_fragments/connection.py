@@ -15,7 +15,8 @@ options:
       - No user name or password inside it (use O(username) and O(password)). Redirects are never followed, so that
         no credential goes to another address; a server that redirects fails with the address it pointed to. Set
         O(base_url) to that final address.
-      - A password or API token sent over plain C(http://), or with O(validate_certs=false), gives a warning.
+      - A password or API token sent over plain C(http://) to another machine, or with O(validate_certs=false),
+        gives a warning.
       - Not needed when O(session) is given; the session carries it.
       - If not set, the value of the E(MSTR_BASE_URL) environment variable is used.
     type: str

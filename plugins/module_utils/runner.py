@@ -10,9 +10,11 @@ and ``run(module, client, prepared)`` returning ``(changed, result, diff)``.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import signal
 from typing import Callable, Optional
+from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import missing_required_lib
 
@@ -79,13 +81,23 @@ def credential_warnings(params: dict, session: Optional[dict], settings: dict) -
     if session is not None or (params.get("login_mode") or "standard") == "anonymous":
         return []
     what = "the api_token" if params.get("login_mode") == "api_token" else "the password"
-    if settings["base_url"].startswith("http://"):
+    # A server on this machine (a tunnel, a local test server) is reached without crossing a network.
+    if settings["base_url"].startswith("http://") and not _loopback(urlsplit(settings["base_url"]).hostname):
         return ["%s goes to %s over plain http, readable by anyone on the way; use the https address of the "
                 "Library" % (what, settings["base_url"])]
     if not settings["validate_certs"]:
         return ["validate_certs is false: %s goes to whatever server answers at %s; set ca_path to the CA bundle "
                 "of the server instead" % (what, settings["base_url"])]
     return []
+
+
+def _loopback(host: Optional[str]) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host or "").is_loopback
+    except ValueError:
+        return False
 
 
 def _first_set(*values):

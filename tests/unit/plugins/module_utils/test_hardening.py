@@ -303,6 +303,11 @@ def test_a_session_whose_token_or_cookie_cannot_be_a_header_is_refused(emulator)
     ({"login_mode": "ldap"}, {"base_url": "https://h/L", "validate_certs": False}, "validate_certs is false"),
     ({"login_mode": "standard"}, {"base_url": "https://h/L", "validate_certs": True}, None),
     ({"login_mode": "anonymous"}, {"base_url": "http://h/L", "validate_certs": False}, None),
+    # A server on this machine: nothing crosses a network.
+    ({"login_mode": "standard"}, {"base_url": "http://127.0.0.1:8080/L", "validate_certs": True}, None),
+    ({"login_mode": "standard"}, {"base_url": "http://localhost/L", "validate_certs": True}, None),
+    ({"login_mode": "standard"}, {"base_url": "http://[::1]:8080/L", "validate_certs": True}, None),
+    ({"login_mode": "standard"}, {"base_url": "http://10.1.2.3/L", "validate_certs": True}, "over plain http"),
 ])
 def test_credentials_over_plain_http_or_unchecked_tls_are_warned_about(params, settings, expected):
     warnings = credential_warnings(params, None, settings)
