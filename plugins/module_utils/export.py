@@ -21,7 +21,7 @@ from ansible_collections.mstr.migration.plugins.module_utils import package as p
 from ansible_collections.mstr.migration.plugins.module_utils import transfer
 from ansible_collections.mstr.migration.plugins.module_utils.api import PackageApi
 from ansible_collections.mstr.migration.plugins.module_utils.client import not_a_package_warning
-from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
+from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError
 
 MANIFEST_FORMAT = "mstr.migration/manifest-1"
 # date_modified and level let an import plan from the manifest (importer.py) before anything is uploaded.
