@@ -338,10 +338,30 @@ class PackageApi:
 
 
 # ------------------------------------------------------------------ projects
+def visible_projects(client) -> list:
+    """The projects the user can see (``GET /api/projects``), each with a string id and name."""
+    return [p for p in objects_list(client.request("GET", "/projects"), "the project list")
+            if isinstance(p.get("name"), str) and isinstance(p.get("id"), str)]
+
+
+def visible_project(client, project_id: str, option: str = "project_id") -> dict:
+    """``{id, name}`` of the project with this id, when the user can see it."""
+    projects = visible_projects(client)
+    for project in projects:
+        if project["id"].upper() == project_id.upper():
+            return {"id": project["id"].upper(), "name": project["name"]}
+    raise ValidationError(option, "no project with id %s is visible to this user (it does not exist, is not loaded, "
+                                  "or the user has no access); the user sees %s" % (project_id, _listed(projects)))
+
+
+def _listed(projects: list) -> str:
+    shown = ", ".join("'%s' (%s)" % (p["name"], p["id"]) for p in sorted(projects, key=lambda p: p["name"])[:20])
+    return (shown + (" and %d more" % (len(projects) - 20) if len(projects) > 20 else "")) or "no project"
+
+
 def project_id_by_name(client, name: str, option: str = "project") -> str:
     """The id of the project the user can see under ``name``: an exact match, else the one that differs in case."""
-    projects = [p for p in objects_list(client.request("GET", "/projects"), "the project list")
-                if isinstance(p.get("name"), str) and isinstance(p.get("id"), str)]
+    projects = visible_projects(client)
     for matches in ([p for p in projects if p["name"] == name],
                     [p for p in projects if p["name"].casefold() == name.casefold()]):
         if len(matches) == 1:

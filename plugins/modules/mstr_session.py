@@ -12,6 +12,9 @@ version_added: 1.0.0
 description:
   - With O(state=present), logs in and returns RV(session), the value later tasks pass as their O(session)
     option so that a whole export or import sequence runs in one server session.
+  - With O(project_id) or O(project), also checks that the user can see that project and returns it
+    (RV(project)), so that a playbook can check both sides of a migration before it starts any work. When the
+    project is not there, the task fails and logs out.
   - With O(state=absent), logs the O(session) out. A session that has already ended (logged out or timed out)
     is not an error.
   - A session is not server configuration, so logging in reports no change. Logging in also runs in check
@@ -74,6 +77,15 @@ EXAMPLES = r"""
     state: absent
   no_log: true
 
+- name: Log in and check that the project is there, before any work (a preflight)
+  mstr.migration.mstr_session:
+    base_url: https://prod.example.com/MicroStrategyLibrary
+    username: administrator
+    password: "{{ vault_mstr_password }}"
+    project: Demo Project
+  no_log: true
+  register: target_login
+
 - name: Log in with credentials injected as MSTR_* environment variables (AWX credential)
   mstr.migration.mstr_session:
   no_log: true
@@ -112,6 +124,20 @@ user:
       description: Display name.
       type: str
       sample: Administrator
+project:
+  description:
+    - The project of O(project_id) or O(project), checked to be visible to the user (C(GET /api/projects)).
+  returned: when O(state=present) and O(project_id) or O(project) is set
+  type: dict
+  contains:
+    id:
+      description: Project id.
+      type: str
+      sample: B7CA92F04B9FAE8D941C3E9B7E0CD754
+    name:
+      description: Project name.
+      type: str
+      sample: MicroStrategy Tutorial
 logged_out:
   description: Whether a live session was ended (false when it had already ended).
   returned: when O(state=absent)
@@ -120,7 +146,7 @@ logged_out:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.mstr.migration.plugins.module_utils.api import PackageApi
+from ansible_collections.mstr.migration.plugins.module_utils.api import PackageApi, visible_project
 from ansible_collections.mstr.migration.plugins.module_utils.arguments import CONNECTION_EXCLUSIVE, get_spec
 from ansible_collections.mstr.migration.plugins.module_utils.errors import ApiError, MstrError
 from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
@@ -137,9 +163,14 @@ def log_in(module, client, prepared):
         # Only for display: a proxy that blocks the call, or an older server, must not fail the login.
         module.warn("logged in, but the user could not be read (%s); the result's user is null" % exc.message)
         user = None
+    result = {"base_url": client.base_url, "user": user}
+    if module.params["project_id"]:
+        # A preflight: the project the next tasks need is there and visible to this user (a failure logs out).
+        result["project"] = visible_project(client, module.params["project_id"],
+                                            "project" if module.params["project"] else "project_id")
     # A session opened by a check-mode run is that run's own: its logout in check mode may end it.
     client.opened_in_check_mode = module.check_mode
-    return False, {"session": client.session_value(), "base_url": client.base_url, "user": user}, None
+    return False, dict(result, session=client.session_value()), None
 
 
 def log_out(module, client, prepared):
