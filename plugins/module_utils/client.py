@@ -280,6 +280,11 @@ class Client:
             body.update(username=username, password=password or "")
         # Not repeated on failure after sending: a second login would open a second session.
         response = self._send("POST", "/auth/login", retry_sent=False, json=body)
+        if response.status_code == 404:
+            response.close()
+            raise TransportError("POST %s/api/auth/login answered 404 Not Found: no Library REST API at %s. base_url "
+                                 "probably lacks the application's path, for example "
+                                 "https://HOST/MicroStrategyLibrary" % (self.base_url, self.base_url), http_status=404)
         self._raise_for_status(response, "POST", "/api/auth/login")
         token = response.headers.get("X-MSTR-AuthToken")
         if not token:
@@ -374,6 +379,26 @@ class Client:
         text = repr(exc)
         return not any(mark in text for mark in ("NewConnectionError", "Connection refused", "NameResolutionError"))
 
+    def _no_answer(self, method: str, path: str, attempts: int, timeout: float, exc: Exception) -> str:
+        """What went wrong, in the words of someone checking base_url: refused, unknown host, or silence."""
+        parts = urlsplit(self.base_url)
+        where = "%s:%s" % (parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+        text = repr(exc)
+        tried = "%d attempt(s)" % attempts
+        if "Connection refused" in text or "ConnectionRefusedError" in text:
+            return ("cannot connect to %s (connection refused, %s): is base_url right and the Library running?"
+                    % (where, tried))
+        if any(mark in text for mark in ("NameResolutionError", "Name or service not known", "nodename nor servname",
+                                         "Temporary failure in name resolution", "getaddrinfo failed")):
+            return "cannot find the host %s of base_url (%s): is base_url right?" % (parts.hostname, tried)
+        if isinstance(exc, ConnectTimeout):
+            return ("cannot connect to %s (no answer within %.1f s, %s): is base_url right, and is a firewall or proxy "
+                    "in the way?" % (where, timeout, tried))
+        if isinstance(exc, requests.Timeout):
+            return ("%s /api%s: the server did not answer within %.1f s (%s); raise timeout, or check the server"
+                    % (method, path, timeout, tried))
+        return "%s /api%s: no answer from the server after %s: %s" % (method, path, tried, _short(exc))
+
     def _send(self, method: str, path: str, retry_sent: Optional[bool] = None, retries: Optional[int] = None,
               **kwargs):
         """Send with retries: transient answers and lost connections are retried
@@ -401,8 +426,7 @@ class Client:
                 if attempt < retries and (retry_sent or not self._was_sent(exc)) and self._pause(attempt + 1):
                     attempt += 1
                     continue
-                raise TransportError("%s %s: no answer from the server after %d attempt(s): %s"
-                                     % (method, "/api" + path, attempt + 1, _short(exc))) from exc
+                raise TransportError(self._no_answer(method, path, attempt + 1, timeout, exc)) from exc
             if response.status_code in TRANSIENT_STATUS and retry_sent and attempt < retries \
                     and self._pause(attempt + 1):
                 response.close()

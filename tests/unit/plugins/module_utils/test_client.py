@@ -161,7 +161,25 @@ def test_connection_refused_is_a_clear_transport_error():
     client = Client("http://127.0.0.1:9/MicroStrategyLibrary", retries=1, backoff=0.01)
     with pytest.raises(TransportError) as caught:
         client.login("standard", "administrator", PASSWORD)
-    assert "no answer from the server after 2 attempt(s)" in caught.value.message
+    assert caught.value.message == ("cannot connect to 127.0.0.1:9 (connection refused, 2 attempt(s)): is base_url "
+                                    "right and the Library running?")
+
+
+def test_an_unknown_host_is_named():
+    client = Client("http://no-such-host.invalid/MicroStrategyLibrary", retries=0)
+    with pytest.raises(TransportError) as caught:
+        client.login("standard", "administrator", PASSWORD)
+    assert caught.value.message == ("cannot find the host no-such-host.invalid of base_url (1 attempt(s)): is base_url "
+                                    "right?")
+
+
+def test_a_base_url_without_the_application_path_is_explained(emulator):
+    root = emulator.base_url[:-len("/MicroStrategyLibrary")]
+    with pytest.raises(TransportError) as caught:
+        Client(root).login("standard", "administrator", PASSWORD)
+    assert "answered 404 Not Found: no Library REST API at %s" % root in caught.value.message
+    assert "https://HOST/MicroStrategyLibrary" in caught.value.message
+    assert caught.value.details["http_status"] == 404
 
 
 def test_request_timeout(emulator):
@@ -170,7 +188,8 @@ def test_request_timeout(emulator):
     started = time.monotonic()
     with pytest.raises(TransportError) as caught:
         client.request("GET", "/sessions")
-    assert "timed out" in caught.value.message.lower()
+    assert caught.value.message == ("GET /api/sessions: the server did not answer within 0.2 s (2 attempt(s)); raise "
+                                    "timeout, or check the server")
     assert time.monotonic() - started < 2
 
 
