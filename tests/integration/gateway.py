@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright: mstr.migration contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """A reverse proxy in front of an emulator that misbehaves on request, as gateways and attackers do.
 
 ``python gateway.py UPSTREAM_URL`` prints ``gateway listening on http://127.0.0.1:PORT/MicroStrategyLibrary``

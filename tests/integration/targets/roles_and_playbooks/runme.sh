@@ -88,3 +88,47 @@ for inventory in "-i localhost," ""; do
         "${CONNECTIONS[@]}" -e "package_dir=$WORK_DIR/rerun" | tee "$WORK_DIR/rerun.log"
     grep -q "changed=0 " "$WORK_DIR/rerun.log"
 done
+
+# Preflight: both sides are checked before any work, in real runs and in check mode. A wrong target password or a
+# target project that does not exist fails in seconds, names the side and the playbook variable, shows the
+# server's message (not no_log's placeholder), and the source has built no package.
+packages_built() { python -c 'import json, sys, urllib.request; print(json.load(urllib.request.urlopen(sys.argv[1]))["requests"]["byRoute"].get("POST /api/packages", 0))' \
+    "${SOURCE_URL%/MicroStrategyLibrary}/__emulator__/state"; }
+for case in password project; do
+    case "$case" in
+        password) wrong=(-e target_password=wrong-password) expected="The target ($TARGET_URL) failed: POST /api/auth/login failed with HTTP 401 ERR003" ;;
+        project) wrong=(-e target_project_id=0123456789ABCDEF0123456789ABCDEF)
+                 expected="The target ($TARGET_URL) failed: target_project_id: no project with id 0123456789ABCDEF0123456789ABCDEF is visible to this user" ;;
+    esac
+    for mode in --check --diff; do
+        built_before="$(packages_built)"
+        started=$SECONDS
+        if run_playbook "$PLAYBOOKS/migrate.yml" "$mode" -e "@$PLAYBOOKS/vars/project_package.yml" "${CONNECTIONS[@]}" \
+            "${wrong[@]}" -e "package_dir=$WORK_DIR/preflight" >"$WORK_DIR/preflight.log" 2>&1; then
+            exit 1
+        fi
+        grep -qF "$expected" "$WORK_DIR/preflight.log"
+        # (An ok task with no_log shows a placeholder at -v; a failed one must show the reason instead.)
+        # (Lines of the shell's own trace, which start with "+", hold the command line.)
+        if grep -v "^+" "$WORK_DIR/preflight.log" | grep -q -e "fatal.*output has been hidden" -e "wrong-password"; then
+            exit 1
+        fi
+        [ "$(packages_built)" = "$built_before" ]
+        [ $((SECONDS - started)) -lt 30 ]
+        [ ! -e "$WORK_DIR/preflight" ]
+    done
+done
+# A failure after the preflight names the side and the playbook variable too (through the role's variable).
+if run_playbook "$PLAYBOOKS/migrate.yml" -e "@$PLAYBOOKS/vars/project_package.yml" "${CONNECTIONS[@]}" \
+    -e '{"package_content": [{"name": "Yaer", "type": "attribute"}]}' -e "package_dir=$WORK_DIR/typo" \
+    >"$WORK_DIR/typo.log" 2>&1; then
+    exit 1
+fi
+grep -qF "The source ($SOURCE_URL) failed: package_content[0].name: no attribute named 'Yaer' was found; close names: 'Year'" \
+    "$WORK_DIR/typo.log"
+
+# Neither side keeps a session or a holder of the failed runs.
+for url in "$SOURCE_URL" "$TARGET_URL"; do
+    python -c 'import json, sys, urllib.request; s = json.load(urllib.request.urlopen(sys.argv[1])); assert s["sessions"] == [] and s["packages"] == [], s' \
+        "${url%/MicroStrategyLibrary}/__emulator__/state"
+done
