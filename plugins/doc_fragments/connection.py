@@ -56,16 +56,17 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP request (not for a whole package or import; see O(ignore:wait_timeout)). During
-        such a wait, a request gets at most the time left of O(ignore:wait_timeout).
+      - Seconds to wait for each HTTP request, not for a whole package or import. In the modules that wait for one
+        (their C(wait_timeout) option), a request during that wait gets at most the time left of it.
       - If not set, the value of the E(MSTR_TIMEOUT) environment variable is used; without it, the value the
         O(session) was opened with; without a session, V(60).
     type: float
   project_id:
     description:
       - Id of the project (32 hexadecimal characters), sent as the C(X-MSTR-ProjectID) header.
-      - Required (or O(project)) for V(project) and V(project_security) packages; must not be set for
-        V(configuration) packages.
+      - In the modules that handle packages, required (or O(project)) for V(project) and V(project_security)
+        packages, and not set for V(configuration) packages. M(mstr.migration.mstr_session) checks that the
+        user can see it.
       - Workstation shows a project's id in its properties; the REST API lists the projects a user can see, with
         their ids, at C(GET /api/projects). Or give O(project), the name, instead.
       - If not set, the value of the E(MSTR_PROJECT_ID) environment variable is used.
@@ -80,8 +81,7 @@ options:
     type: str
   session:
     description:
-      - The RV(mstr.migration.mstr_session#module:session) value returned by M(mstr.migration.mstr_session).
-        Tasks that pass it share one server session (its auth token and cookies) instead of logging in
+      - The value a login task returns as RV(mstr.migration.mstr_session#module:session). Tasks that pass it share one server session (its auth token and cookies) instead of logging in
         themselves.
       - A package holder and an import live only inside the session that created them, so every task of
         an export or import sequence must pass the same O(session).

@@ -415,7 +415,7 @@ class Import:
             message = "Imported %s%s: %s." % (self.source["src"], " (forced)" if self.force else "",
                                               planning.describe(counts))
         elif would_change:
-            message = "Check mode: an import of %s%s would leave %s." % (
+            message = "Check mode, nothing was imported: importing %s%s would end with %s." % (
                 self.source["src"], " (forced)" if self.force else "", planning.describe(counts))
         else:
             message = "The target is already up to date: the %d object(s) of %s match it; nothing was imported." % (

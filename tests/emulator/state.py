@@ -602,11 +602,14 @@ class Emulator:
                     level = "configuration" if package_type == "project" else "project"
                     return self._fail_package(pkg, "Object '%s' is a %s object and cannot be added to a %s "
                                                    "package." % (item["id"], level, package_type))
-                reason = "Object '%s' (type %s) was not found in %s." % (item["id"], item["type"], where)
-                return self._fail_package(pkg, reason, [(item["id"], None, reason)])
+                return self._fail_package(pkg, "Object '%s' (type %s) was not found in %s."
+                                          % (item["id"], item["type"], where),
+                                          [(item["id"], None, "Not found in %s." % where)])
             if record["type"] != item["type"]:
-                reason = "Object '%s' is of type %s, not %s." % (item["id"], record["type"], item["type"])
-                return self._fail_package(pkg, reason, [(item["id"], record["name"], reason)])
+                return self._fail_package(pkg, "Object '%s' is of type %s, not %s."
+                                          % (item["id"], record["type"], item["type"]),
+                                          [(item["id"], record["name"], "Of type %s, not %s." % (record["type"],
+                                                                                               item["type"]))])
             if package_type == "project_security" and record["type"] != 34:
                 return self._fail_package(pkg, "Only users and user groups can be added to a project security "
                                                "package; '%s' is of type %s." % (record["name"], record["type"]))

@@ -72,6 +72,19 @@ if run_playbook "$PLAYBOOKS/import_package.yml" "${CONNECTIONS[@]}" -e "rollback
     exit 1
 fi
 grep -q "names no undo package" "$WORK_DIR/no-undo.log"
+# A record that is not there, and a project name with a typo: each failure names the playbook's variable.
+if run_playbook "$PLAYBOOKS/import_package.yml" "${CONNECTIONS[@]}" -e "rollback_record=no-such.import.json" \
+    >"$WORK_DIR/no-record.log" 2>&1; then
+    exit 1
+fi
+grep -q "rollback_record: .*/no-such.import.json is not a file (a relative rollback_record is taken from the current" \
+    "$WORK_DIR/no-record.log"
+if run_playbook "$PLAYBOOKS/import_package.yml" "${CONNECTIONS[@]}" -e "target_project='Demo Projet'" \
+    -e "package_file=$WORK_DIR/project_package/year.mmp" >"$WORK_DIR/typo-project.log" 2>&1; then
+    exit 1
+fi
+grep -qF "target_project: no project named 'Demo Projet' is visible to this user; close names: 'Demo Project'" \
+    "$WORK_DIR/typo-project.log"
 run_playbook verify.yml -e "step=rolled_back package=project_package" -e "package_dir=$WORK_DIR/project_package" \
     "${SERVERS[@]}"
 
