@@ -70,14 +70,14 @@ options:
       - Workstation shows a project's id in its properties; the REST API lists the projects a user can see, with
         their ids, at C(GET /api/projects). Or give O(project), the name, instead.
       - If not set, the value of the E(MSTR_PROJECT_ID) environment variable is used.
-      - Mutually exclusive with O(project).
+      - Give O(project_id) or O(project), not both; a value from E(MSTR_PROJECT_ID) gives way to O(project).
     type: str
   project:
     description:
       - Name of the project, instead of O(project_id). It is looked up among the projects the user can see
         (C(GET /api/projects), one read after logging in), an exact match first, then one that differs only in
         case. No match fails with the close names and the visible projects.
-      - Mutually exclusive with O(project_id).
+      - Give O(project) or O(project_id), not both; a value from E(MSTR_PROJECT_ID) gives way to O(project).
     type: str
   session:
     description:

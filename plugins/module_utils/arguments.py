@@ -73,10 +73,6 @@ def definition_spec(required: bool) -> dict:
     return spec
 
 
-# Rules between connection options, for every module's AnsibleModule(mutually_exclusive=...).
-CONNECTION_EXCLUSIVE = [("project", "project_id")]
-
-
 def get_spec(**module_options) -> dict:
     """The connection options plus the module's own."""
     spec = copy.deepcopy(CONNECTION_SPEC)

@@ -182,12 +182,17 @@ def validate_content(package_type: str, content, default_action: str) -> list:
         if name:
             entry["name"] = name
         items.append(entry)
-    # Counted once (linear): a bulk package lists tens of thousands of objects.
+    check_duplicates(items)
+    return items
+
+
+def check_duplicates(items: list) -> None:
+    """Each object once (by id, including ids found for names); counted once, linear for bulk packages."""
     counts = Counter(entry["id"] for entry in items if entry["id"])
     duplicates = sorted(object_id for object_id, count in counts.items() if count > 1)
     if duplicates:
-        raise ValidationError("content", "lists %s more than once" % ", ".join(duplicates))
-    return items
+        raise ValidationError("content", "lists %s more than once (by id, or by id and by name)"
+                              % ", ".join(duplicates))
 
 
 def validate_definition(package_type: str, settings: Optional[dict], content, project_id: Optional[str],
@@ -205,6 +210,7 @@ def resolve_names(api, body: dict) -> dict:
     for index, item in enumerate(body["content"]):
         if not item["id"]:
             item["id"] = find_by_name(api, item["name"], item["type"], "content[%d].name" % index)
+    check_duplicates(body["content"])
     return body
 
 

@@ -29,6 +29,15 @@ SESSION_NEEDED = ("is required by this module: a package holder and an import li
                   "\"{{ login.session }}\" to every task of the sequence")
 
 
+def check_project_options(params: dict) -> None:
+    """``project`` or ``project_id``: a project_id from MSTR_PROJECT_ID gives way to a project name the task sets."""
+    if not params.get("project"):
+        return
+    if params.get("project_id") and params["project_id"] != os.environ.get("MSTR_PROJECT_ID"):
+        raise ValidationError("project", "give project (the name) or project_id, not both")
+    params["project_id"] = None
+
+
 def check_login_options(params: dict) -> None:
     """Credentials are complete for the login mode (only when the module logs in itself)."""
     mode = params.get("login_mode") or "standard"
@@ -135,6 +144,7 @@ def run_module(module, validate: Callable, run: Callable, session_required=False
     # A password typed into base_url is refused below; the result shows base_url, so it is masked there too.
     module.no_log_values.update(client_module.url_password(module.params.get("base_url")))
     try:
+        check_project_options(module.params)
         # The module's own options first: a wrong one is named even when the connection is incomplete too.
         prepared = validate(module.params)
         session, settings = connection_settings(module.params)

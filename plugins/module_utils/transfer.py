@@ -79,6 +79,8 @@ def check_distinct(inputs: list, outputs: list) -> None:
 
 def check_directory(directory: str, option: str) -> None:
     """A directory that new files can be written into."""
+    if os.path.exists(directory) and not os.path.isdir(directory):
+        raise ValidationError(option, "%s is not a directory" % directory)
     if not os.path.isdir(directory):
         raise ValidationError(option, "the directory %s does not exist; create it first (ansible.builtin.file "
                                       "with state: directory)" % directory)

@@ -171,8 +171,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
 from ansible_collections.mstr.migration.plugins.module_utils.api import (PACKAGE_EMPTY, PACKAGE_READY, PackageApi,
                                                                          check_server_id, is_failed, normalise_status)
-from ansible_collections.mstr.migration.plugins.module_utils.arguments import (CONNECTION_EXCLUSIVE, definition_spec,
-                                                                               get_spec)
+from ansible_collections.mstr.migration.plugins.module_utils.arguments import definition_spec, get_spec
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, PackageGone, ValidationError
 from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
 
@@ -265,7 +264,6 @@ def main():
             wait_timeout={"type": "float", "default": 600},
         ),
         supports_check_mode=True,
-        mutually_exclusive=CONNECTION_EXCLUSIVE,
         required_if=[("state", "present", ["type", "content"]), ("state", "absent", ["package_id"])],
     )
     run_module(module, validate, run, session_required=True)

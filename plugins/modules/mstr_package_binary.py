@@ -146,7 +146,7 @@ from ansible_collections.mstr.migration.plugins.module_utils import package as p
 from ansible_collections.mstr.migration.plugins.module_utils import transfer
 from ansible_collections.mstr.migration.plugins.module_utils.api import (PACKAGE_EMPTY, PACKAGE_READY, PackageApi,
                                                                          check_server_id, normalise_status)
-from ansible_collections.mstr.migration.plugins.module_utils.arguments import CONNECTION_EXCLUSIVE, get_spec
+from ansible_collections.mstr.migration.plugins.module_utils.arguments import get_spec
 from ansible_collections.mstr.migration.plugins.module_utils.client import not_a_package_warning
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
 from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
@@ -243,8 +243,7 @@ def main():
         supports_check_mode=True,
         add_file_common_args=True,
         required_one_of=[("dest", "src")],
-        mutually_exclusive=CONNECTION_EXCLUSIVE + [("dest", "src"), ("package_id", "import_id"),
-                                                   ("src", "import_id")],
+        mutually_exclusive=[("dest", "src"), ("package_id", "import_id"), ("src", "import_id")],
     )
     run_module(module, validate, run, session_required=True)
 

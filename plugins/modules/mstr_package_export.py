@@ -171,8 +171,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.mstr.migration.plugins.module_utils import export
 from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
 from ansible_collections.mstr.migration.plugins.module_utils import transfer
-from ansible_collections.mstr.migration.plugins.module_utils.arguments import (CONNECTION_EXCLUSIVE, definition_spec,
-                                                                               get_spec)
+from ansible_collections.mstr.migration.plugins.module_utils.arguments import definition_spec, get_spec
 from ansible_collections.mstr.migration.plugins.module_utils.errors import ValidationError
 from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
 
@@ -211,7 +210,6 @@ def main():
             **definition_spec(required=True),
         ),
         supports_check_mode=True,
-        mutually_exclusive=CONNECTION_EXCLUSIVE,
         add_file_common_args=True,
     )
     run_module(module, validate, run)

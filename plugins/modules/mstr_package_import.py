@@ -350,7 +350,7 @@ from ansible_collections.mstr.migration.plugins.module_utils import package as p
 from ansible_collections.mstr.migration.plugins.module_utils import transfer
 from ansible_collections.mstr.migration.plugins.module_utils.api import (PACKAGE_READY, PackageApi, check_server_id,
                                                                          normalise_status, project_header)
-from ansible_collections.mstr.migration.plugins.module_utils.arguments import CONNECTION_EXCLUSIVE, get_spec
+from ansible_collections.mstr.migration.plugins.module_utils.arguments import get_spec
 from ansible_collections.mstr.migration.plugins.module_utils.client import decode_session
 from ansible_collections.mstr.migration.plugins.module_utils.errors import ApiError, MstrError, ValidationError
 from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
@@ -480,7 +480,7 @@ def main():
         ),
         supports_check_mode=True,
         add_file_common_args=True,
-        mutually_exclusive=CONNECTION_EXCLUSIVE + [("src", "package_id", "import_id")],
+        mutually_exclusive=[("src", "package_id", "import_id")],
         required_one_of=[("src", "package_id", "import_id")],
         required_if=[("state", "absent", ["import_id"])],
         required_by={option: "src" for option in WHOLE_IMPORT_ONLY},

@@ -107,7 +107,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
 from ansible_collections.mstr.migration.plugins.module_utils.api import PackageApi, check_server_id
-from ansible_collections.mstr.migration.plugins.module_utils.arguments import CONNECTION_EXCLUSIVE, get_spec
+from ansible_collections.mstr.migration.plugins.module_utils.arguments import get_spec
 from ansible_collections.mstr.migration.plugins.module_utils.errors import ValidationError
 from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
 
@@ -144,7 +144,6 @@ def main():
             import_id={"type": "str"},
         ),
         supports_check_mode=True,
-        mutually_exclusive=CONNECTION_EXCLUSIVE,
         required_one_of=[("package_id", "import_id")],
         required_by={"object_ids": "package_id"},
     )

@@ -146,14 +146,16 @@ logged_out:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
 from ansible_collections.mstr.migration.plugins.module_utils.api import PackageApi, visible_project
-from ansible_collections.mstr.migration.plugins.module_utils.arguments import CONNECTION_EXCLUSIVE, get_spec
+from ansible_collections.mstr.migration.plugins.module_utils.arguments import get_spec
 from ansible_collections.mstr.migration.plugins.module_utils.errors import ApiError, MstrError
 from ansible_collections.mstr.migration.plugins.module_utils.runner import run_module
 
 
 def validate(params):
-    return None
+    if params["project_id"]:
+        pkg.check_project_id(None, params["project_id"])
 
 
 def log_in(module, client, prepared):
@@ -195,7 +197,6 @@ def main():
     module = AnsibleModule(
         argument_spec=get_spec(state={"type": "str", "default": "present", "choices": ["present", "absent"]}),
         supports_check_mode=True,
-        mutually_exclusive=CONNECTION_EXCLUSIVE,
         required_if=[("state", "absent", ["session"])],
     )
     if module.params["state"] == "present":

@@ -131,6 +131,22 @@ for case in password project; do
         [ ! -e "$WORK_DIR/preflight" ]
     done
 done
+# Credentials typed into a base_url are refused and never printed, not even in the side's address.
+if run_playbook "$PLAYBOOKS/migrate.yml" --check -e "@$PLAYBOOKS/vars/project_package.yml" "${CONNECTIONS[@]}" \
+    -e "target_base_url=${TARGET_URL/http:\/\//http://admin:Leak3dPw77@}" >"$WORK_DIR/userinfo.log" 2>&1; then
+    exit 1
+fi
+grep -qF "The target (http://***@127.0.0.1:" "$WORK_DIR/userinfo.log"
+grep -qF "target_base_url: must not contain a user name or password" "$WORK_DIR/userinfo.log"
+if grep -v "^+" "$WORK_DIR/userinfo.log" | grep -q "Leak3dPw77"; then exit 1; fi
+# A package_dir that is a file is named before any work, in check mode too.
+touch "$WORK_DIR/a-file"
+if run_playbook "$PLAYBOOKS/migrate.yml" --check -e "@$PLAYBOOKS/vars/project_package.yml" "${CONNECTIONS[@]}" \
+    -e "package_dir=$WORK_DIR/a-file" >"$WORK_DIR/a-file.log" 2>&1; then
+    exit 1
+fi
+grep -qF "package_dir: $WORK_DIR/a-file exists and is not a directory" "$WORK_DIR/a-file.log"
+
 # A failure after the preflight names the side and the playbook variable too (through the role's variable).
 if run_playbook "$PLAYBOOKS/migrate.yml" -e "@$PLAYBOOKS/vars/project_package.yml" "${CONNECTIONS[@]}" \
     -e '{"package_content": [{"name": "Yaer", "type": "attribute"}]}' -e "package_dir=$WORK_DIR/typo" \

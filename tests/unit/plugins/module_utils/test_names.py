@@ -74,6 +74,15 @@ def test_a_typo_gets_close_names_of_that_type(emulator):
     assert "no attribute named 'Quarter' was found; check the name and the type" in caught.value.message
 
 
+def test_the_same_object_by_name_and_by_id_is_refused(emulator):
+    api = PackageApi(logged_in(emulator), TUTORIAL, "project")
+    body = pkg.validate_definition("project", None, [{"name": "Year", "type": "attribute", "action": "replace"},
+                                                     {"id": YEAR, "type": 12, "action": "force_replace"}], TUTORIAL)
+    with pytest.raises(ValidationError) as caught:
+        pkg.resolve_names(api, body)
+    assert caught.value.message == "content: lists %s more than once (by id, or by id and by name)" % YEAR
+
+
 def test_candidates_show_their_folder_when_the_server_gives_it():
     found = {"name": "Revenue", "id": "ab" * 16,
              "ancestors": [{"name": "Public Objects"}, {"name": "Metrics"}]}

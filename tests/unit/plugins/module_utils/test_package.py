@@ -122,7 +122,7 @@ def test_validation_is_linear_in_the_number_of_objects():
     assert len(body["content"]) == 20000
     with pytest.raises(ValidationError) as caught:
         pkg.validate_definition("project", None, content + [content[7], content[3]], TUTORIAL)
-    assert caught.value.message == "content: lists %s, %s more than once" % (content[3]["id"], content[7]["id"])
+    assert caught.value.message == "content: lists %s, %s more than once (by id, or by id and by name)" % (content[3]["id"], content[7]["id"])
 
 
 @pytest.mark.parametrize("value, number", [(12, 12), ("12", 12), ("attribute", 12), ("User_Group", 34),

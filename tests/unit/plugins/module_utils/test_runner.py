@@ -10,7 +10,7 @@ import pytest
 
 from ansible_collections.mstr.migration.plugins.module_utils.client import Client
 from ansible_collections.mstr.migration.plugins.module_utils.errors import ValidationError
-from ansible_collections.mstr.migration.plugins.module_utils.runner import connection_settings
+from ansible_collections.mstr.migration.plugins.module_utils.runner import check_project_options, connection_settings
 
 SOURCE = "https://source.example.com/MicroStrategyLibrary"
 TARGET = "https://target.example.com/MicroStrategyLibrary"
@@ -39,3 +39,17 @@ def test_a_base_url_the_task_sets_must_match_its_session(monkeypatch):
     with pytest.raises(ValidationError) as caught:
         connection_settings(params(session=target_session(), base_url=SOURCE))
     assert caught.value.option == "base_url" and "differs from the server of session" in caught.value.message
+
+
+def test_a_project_name_wins_over_a_project_id_from_the_environment(monkeypatch):
+    monkeypatch.setenv("MSTR_PROJECT_ID", "B7CA92F04B9FAE8D941C3E9B7E0CD754")
+    options = {"project": "Demo Project", "project_id": "B7CA92F04B9FAE8D941C3E9B7E0CD754"}
+    check_project_options(options)
+    assert options == {"project": "Demo Project", "project_id": None}
+
+
+def test_a_project_name_and_an_id_the_task_sets_are_refused(monkeypatch):
+    monkeypatch.delenv("MSTR_PROJECT_ID", raising=False)
+    with pytest.raises(ValidationError) as caught:
+        check_project_options({"project": "Demo Project", "project_id": "B7CA92F04B9FAE8D941C3E9B7E0CD754"})
+    assert caught.value.message == "project: give project (the name) or project_id, not both"
