@@ -81,8 +81,8 @@ options:
     type: str
   session:
     description:
-      - The value a login task returns as RV(mstr.migration.mstr_session#module:session). Tasks that pass it share one server session (its auth token and cookies) instead of logging in
-        themselves.
+      - The value a login task returns as RV(mstr.migration.mstr_session#module:session). Tasks that pass it
+        share one server session (its auth token and cookies) instead of logging in themselves.
       - A package holder and an import live only inside the session that created them, so every task of
         an export or import sequence must pass the same O(session).
       - The session also carries how the server was reached at login (O(validate_certs), O(ca_path) and

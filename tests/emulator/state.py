@@ -608,8 +608,8 @@ class Emulator:
             if record["type"] != item["type"]:
                 return self._fail_package(pkg, "Object '%s' is of type %s, not %s."
                                           % (item["id"], record["type"], item["type"]),
-                                          [(item["id"], record["name"], "Of type %s, not %s." % (record["type"],
-                                                                                               item["type"]))])
+                                          [(item["id"], record["name"],
+                                            "Of type %s, not %s." % (record["type"], item["type"]))])
             if package_type == "project_security" and record["type"] != 34:
                 return self._fail_package(pkg, "Only users and user groups can be added to a project security "
                                                "package; '%s' is of type %s." % (record["name"], record["type"]))
