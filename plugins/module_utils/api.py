@@ -338,6 +338,18 @@ class PackageApi:
 
 
 # ------------------------------------------------------------------ projects
+def by_name(items: list, name: str) -> list:
+    """The entries named ``name``: the exact matches, else those that differ only in case (the rule for all names)."""
+    exact = [item for item in items if item["name"] == name]
+    return exact or [item for item in items if item["name"].casefold() == name.casefold()]
+
+
+def listed(texts: list, limit: int = 20) -> str:
+    """``'a', 'b' and 3 more``: what a message shows of a long list."""
+    shown = ", ".join(texts[:limit])
+    return shown + (" and %d more" % (len(texts) - limit) if len(texts) > limit else "")
+
+
 def visible_projects(client) -> list:
     """The projects the user can see (``GET /api/projects``), each with a string id and name."""
     return [p for p in objects_list(client.request("GET", "/projects"), "the project list")
@@ -350,29 +362,23 @@ def visible_project(client, project_id: str, option: str = "project_id") -> dict
     for project in projects:
         if project["id"].upper() == project_id.upper():
             return {"id": project["id"].upper(), "name": project["name"]}
+    described = ["'%s' (%s)" % (p["name"], p["id"]) for p in sorted(projects, key=lambda p: p["name"])]
     raise ValidationError(option, "no project with id %s is visible to this user (it does not exist, is not loaded, "
-                                  "or the user has no access); the user sees %s" % (project_id, _listed(projects)))
-
-
-def _listed(projects: list) -> str:
-    shown = ", ".join("'%s' (%s)" % (p["name"], p["id"]) for p in sorted(projects, key=lambda p: p["name"])[:20])
-    return (shown + (" and %d more" % (len(projects) - 20) if len(projects) > 20 else "")) or "no project"
+                                  "or the user has no access); the user sees %s"
+                          % (project_id, listed(described) or "no project"))
 
 
 def project_id_by_name(client, name: str, option: str = "project") -> str:
     """The id of the project the user can see under ``name``: an exact match, else the one that differs in case."""
     projects = visible_projects(client)
-    for matches in ([p for p in projects if p["name"] == name],
-                    [p for p in projects if p["name"].casefold() == name.casefold()]):
-        if len(matches) == 1:
-            return matches[0]["id"].upper()
-        if matches:
-            raise ValidationError(option, "%d projects are named %r (%s); give project_id instead"
-                                  % (len(matches), name, ", ".join(p["id"] for p in matches)))
+    matches = by_name(projects, name)
+    if len(matches) == 1:
+        return matches[0]["id"].upper()
+    if matches:
+        raise ValidationError(option, "%d projects are named %r (%s); give project_id instead"
+                              % (len(matches), name, ", ".join(p["id"] for p in matches)))
     names = sorted(p["name"] for p in projects)
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
-    visible = ", ".join(repr(n) for n in names[:20]) or "no project"
-    if len(names) > 20:
-        visible += " and %d more" % (len(names) - 20)
     raise ValidationError(option, "no project named %r is visible to this user%s; the user sees %s"
-                          % (name, "; close names: %s" % ", ".join(repr(n) for n in close) if close else "", visible))
+                          % (name, "; close names: %s" % ", ".join(repr(n) for n in close) if close else "",
+                             listed([repr(n) for n in names]) or "no project"))

@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from typing import Optional
 
-from ansible_collections.mstr.migration.plugins.module_utils.api import (CONFIGURATION_LEVEL_TYPES, mapping,
+from ansible_collections.mstr.migration.plugins.module_utils.api import (CONFIGURATION_LEVEL_TYPES, by_name, mapping,
                                                                          normalise_status, objects_list, strings_list)
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
 
@@ -222,14 +222,13 @@ def find_by_name(api, name: str, object_type: int, option: str) -> str:
     """
     found = [r for r in api.search(name, object_type)
              if r.get("type") == object_type and isinstance(r.get("id"), str) and isinstance(r.get("name"), str)]
-    for matches in ([r for r in found if r["name"] == name],
-                    [r for r in found if r["name"].casefold() == name.casefold()]):
-        if len(matches) == 1:
-            return matches[0]["id"].upper()
-        if matches:
-            raise MstrError("%s: %d objects of type %s are named %r: %s; give the id of the one you mean"
-                            % (option, len(matches), type_name(object_type), name,
-                               "; ".join(_describe_candidate(r) for r in matches[:10])), option=option)
+    matches = by_name(found, name)
+    if len(matches) == 1:
+        return matches[0]["id"].upper()
+    if matches:
+        raise MstrError("%s: %d objects of type %s are named %r: %s; give the id of the one you mean"
+                        % (option, len(matches), type_name(object_type), name,
+                           "; ".join(_describe_candidate(r) for r in matches[:10])), option=option)
     close = difflib.get_close_matches(name, sorted({r["name"] for r in api.search_like(name, object_type)
                                                     if r.get("type") == object_type and isinstance(r.get("name"), str)}),
                                       n=5, cutoff=0.6)

@@ -17,11 +17,11 @@ import tempfile
 from contextlib import contextmanager
 from typing import Callable, Optional
 
+from ansible_collections.mstr.migration.plugins.module_utils.client import PACKAGE_MAGIC
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
 
 CHUNK = 1024 * 1024
-# Every package file starts with these eight bytes: the vendor's .mmp files and the emulator's alike.
-PACKAGE_MAGIC = bytes.fromhex("0180befe7f063772")
+# Every package file starts with PACKAGE_MAGIC (client.py); a src that does not is refused unless this option is set.
 FORMAT_OPTION = "skip_format_check"
 
 

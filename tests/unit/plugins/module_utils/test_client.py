@@ -19,28 +19,9 @@ from ansible_collections.mstr.migration.plugins.module_utils.client import (Clie
                                                                             normalise_base_url)
 from ansible_collections.mstr.migration.plugins.module_utils.errors import (ApiError, ResponseError, TransportError,
                                                                             ValidationError)
-
-PASSWORD = "mstr-emulator"
-TUTORIAL = "B7CA92F04B9FAE8D941C3E9B7E0CD754"
-YEAR_BODY = {"type": "project",
-             "settings": {"updateSchema": None, "aclOnReplacingObjects": "use_existing",
-                          "aclOnNewObjects": ["keep_acl_as_source_object"], "defaultAction": "replace"},
-             "content": [{"id": "8D679D5111D3E4981000E787EC6DE8A4", "type": 12, "action": "replace",
-                          "includeDependents": True}]}
-
-
-def logged_in(emulator, **kwargs) -> Client:
-    client = Client(emulator.base_url, backoff=0.01, **kwargs)
-    client.login("standard", "administrator", PASSWORD)
-    return client
-
-
-def ready_package(client) -> str:
-    api = PackageApi(client, TUTORIAL, "project")
-    package_id = api.create_holder()
-    api.define(package_id, YEAR_BODY)
-    api.wait_ready(package_id, 10)
-    return package_id
+from ansible_collections.mstr.migration.tests.unit.plugins.module_utils.emulated import (PASSWORD, TUTORIAL, YEAR_BODY,
+                                                                                         logged_in, ready_package,
+                                                                                         write_tls_files)
 
 
 @pytest.mark.parametrize("typed, expected", [
@@ -307,15 +288,8 @@ def tls_files(tmp_path_factory):
     trustme = pytest.importorskip("trustme")
     directory = tmp_path_factory.mktemp("tls")
     ca = trustme.CA()
-    files = {}
-    for name, hosts in (("good", ("127.0.0.1", "localhost")), ("wrong_host", ("mstr.example.test",))):
-        cert = ca.issue_cert(*hosts)
-        files[name] = (directory / (name + ".pem"), directory / (name + ".key"))
-        cert.private_key_and_cert_chain_pem.write_to_path(str(files[name][0]))
-        cert.private_key_pem.write_to_path(str(files[name][1]))
-    files["ca"] = directory / "ca.pem"
-    ca.cert_pem.write_to_path(str(files["ca"]))
-    return files
+    return write_tls_files(directory, ca, {"good": ca.issue_cert("127.0.0.1", "localhost"),
+                                           "wrong_host": ca.issue_cert("mstr.example.test")})
 
 
 def test_tls_private_ca(start_emulator, tls_files):

@@ -11,15 +11,8 @@ from ansible_collections.mstr.migration.plugins.module_utils.api import PackageA
 from ansible_collections.mstr.migration.plugins.module_utils.client import Client
 from ansible_collections.mstr.migration.plugins.module_utils.errors import (ApiError, OperationFailed, code_number,
                                                                             describe_sub_errors, sub_errors)
-
-PASSWORD = "mstr-emulator"
-TUTORIAL = "B7CA92F04B9FAE8D941C3E9B7E0CD754"
-DEMO = "B19DEDCC11D4E0EFC000EB9495D0F44F"
-YEAR = "8D679D5111D3E4981000E787EC6DE8A4"
-YEAR_BODY = {"type": "project",
-             "settings": {"updateSchema": None, "aclOnReplacingObjects": "use_existing",
-                          "aclOnNewObjects": ["keep_acl_as_source_object"], "defaultAction": "replace"},
-             "content": [{"id": YEAR, "type": 12, "action": "replace", "includeDependents": True}]}
+from ansible_collections.mstr.migration.tests.unit.plugins.module_utils.emulated import (PASSWORD, TUTORIAL, YEAR,
+                                                                                         YEAR_BODY, logged_in)
 
 
 def entry(number: int) -> dict:
@@ -89,8 +82,7 @@ def test_a_real_answer_in_each_spelling_gets_its_hint(start_emulator, spelling, 
 
 def test_an_expired_session_in_the_short_spelling_is_still_an_expired_session(start_emulator):
     server = start_emulator("--error-codes", "short")
-    client = Client(server.base_url)
-    client.login("standard", "administrator", PASSWORD)
+    client = logged_in(server)
     server.faults(expire_sessions=True)
     with pytest.raises(ApiError) as caught:
         client.request("GET", "/sessions")
@@ -98,8 +90,7 @@ def test_an_expired_session_in_the_short_spelling_is_still_an_expired_session(st
 
 
 def test_an_error_answer_with_sub_errors_names_the_objects(emulator):
-    client = Client(emulator.base_url)
-    client.login("standard", "administrator", PASSWORD)
+    client = logged_in(emulator)
     api = PackageApi(client, TUTORIAL, "project")
     package_id = api.create_holder()
     emulator.faults(fail_next=1, fail_status=403, fail_code="ERR017", fail_match="PUT /api/packages",
@@ -112,8 +103,7 @@ def test_an_error_answer_with_sub_errors_names_the_objects(emulator):
 
 
 def test_a_failed_build_names_its_objects(emulator):
-    client = Client(emulator.base_url)
-    client.login("standard", "administrator", PASSWORD)
+    client = logged_in(emulator)
     api = PackageApi(client, TUTORIAL, "project")
     package_id = api.create_holder()
     emulator.faults(fail_processing=1)

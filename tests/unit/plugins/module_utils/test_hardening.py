@@ -28,14 +28,9 @@ from ansible_collections.mstr.migration.plugins.module_utils.errors import (Resp
 from ansible_collections.mstr.migration.plugins.module_utils.runner import connection_settings, credential_warnings
 from ansible_collections.mstr.migration.tests.emulator.binaries import VENDOR_MAGIC
 from ansible_collections.mstr.migration.tests.integration.gateway import Gateway
-
-PASSWORD = "mstr-emulator"
-TUTORIAL = "B7CA92F04B9FAE8D941C3E9B7E0CD754"
-YEAR_BODY = {"type": "project",
-             "settings": {"updateSchema": None, "aclOnReplacingObjects": "use_existing",
-                          "aclOnNewObjects": ["keep_acl_as_source_object"], "defaultAction": "replace"},
-             "content": [{"id": "8D679D5111D3E4981000E787EC6DE8A4", "type": 12, "action": "replace",
-                          "includeDependents": True}]}
+from ansible_collections.mstr.migration.tests.unit.plugins.module_utils.emulated import (PASSWORD, TUTORIAL, YEAR_BODY,
+                                                                                         logged_in, ready_package,
+                                                                                         write_tls_files)
 
 
 @pytest.fixture
@@ -43,20 +38,6 @@ def gateway(emulator):
     started = Gateway(emulator.base_url).start()
     yield started
     started.stop()
-
-
-def logged_in(base_url, **kwargs) -> Client:
-    client = Client(base_url, backoff=0.01, **kwargs)
-    client.login("standard", "administrator", PASSWORD)
-    return client
-
-
-def ready_package(client) -> str:
-    api = PackageApi(client, TUTORIAL, "project")
-    package_id = api.create_holder()
-    api.define(package_id, YEAR_BODY)
-    api.wait_ready(package_id, 10)
-    return package_id
 
 
 def requests_total(emulator) -> int:
@@ -83,7 +64,7 @@ def test_a_redirected_login_fails_naming_the_location_and_sends_no_password_ther
 
 
 def test_a_redirect_after_login_does_not_carry_the_token(emulator, gateway):
-    client = logged_in(gateway.base_url)
+    client = logged_in(gateway)
     package_id = ready_package(client)
     before = emulator.state()["requests"]["byRoute"]
     gateway.rules = {"redirect": {"match": " .*/api/(sessions|packages/.*/binary)$",
@@ -103,7 +84,7 @@ def test_a_redirect_after_login_does_not_carry_the_token(emulator, gateway):
 
 # ------------------------------------------------------------------ cookies
 def test_the_session_value_keeps_secure_domain_and_path_and_old_values_still_decode(emulator):
-    client = logged_in(emulator.base_url)
+    client = logged_in(emulator)
     client.http.cookies.set("edge", "e1", domain="127.0.0.1", path="/MicroStrategyLibrary", secure=True)
     session = decode_session(client.session_value())
     cookies = {cookie["name"]: cookie for cookie in session["cookies"]}
@@ -123,7 +104,7 @@ def test_the_session_value_keeps_secure_domain_and_path_and_old_values_still_dec
 
 
 def test_a_secure_cookie_is_never_sent_over_http(emulator, gateway):
-    client = logged_in(gateway.base_url)
+    client = logged_in(gateway)
     client.request("GET", "/sessions")
     assert gateway.seen[-1]["cookie"] is True  # the cookie the login set, as the server set it
     session = decode_session(client.session_value())
@@ -144,7 +125,7 @@ def test_a_secure_cookie_is_never_sent_over_http(emulator, gateway):
 @pytest.mark.parametrize("route, bad_id", [("^POST .*/api/packages$", "../imports/x"),
                                            ("^POST .*/api/packages/imports", "../../projects#")])
 def test_ids_in_server_answers_are_held_to_the_id_rule(emulator, gateway, route, bad_id):
-    client = logged_in(gateway.base_url)
+    client = logged_in(gateway)
     api = PackageApi(client, "B19DEDCC11D4E0EFC000EB9495D0F44F")
     package_id = api.create_holder() if "imports" in route else None
     gateway.rules = {"page": {"match": route, "body": json.dumps({"id": bad_id}),
@@ -180,7 +161,7 @@ class ListSink:
     ("[]", "JSON"),
 ])
 def test_a_page_or_json_body_is_not_saved_whatever_its_content_type(emulator, gateway, tmp_path, body, named):
-    client = logged_in(gateway.base_url)
+    client = logged_in(gateway)
     package_id = ready_package(client)
     dest = tmp_path / "p.mmp"
     dest.write_bytes(b"previous export")
@@ -193,7 +174,7 @@ def test_a_page_or_json_body_is_not_saved_whatever_its_content_type(emulator, ga
 
 
 def test_a_download_that_does_not_start_as_packages_do_is_kept_and_said_so(emulator, gateway, tmp_path):
-    client = logged_in(gateway.base_url)
+    client = logged_in(gateway)
     package_id = ready_package(client)
     api = PackageApi(client, TUTORIAL)
     sink = ListSink()
@@ -210,7 +191,7 @@ def test_binary_transfers_ask_for_identity_through_a_compressing_gateway(emulato
     # The gateway does compress what accepts gzip (requests does by default).
     raw = requests.get(gateway.base_url + "/api/status", timeout=10)
     assert raw.headers["Content-Encoding"] == "gzip" and raw.json()["webVersion"]
-    client = logged_in(gateway.base_url)
+    client = logged_in(gateway)
     package_id = ready_package(client)
     dest = tmp_path / "p.mmp"
     result = transfer.download_to(partial(PackageApi(client, TUTORIAL).download, package_id), str(dest), False)
@@ -228,7 +209,7 @@ def test_binary_transfers_ask_for_identity_through_a_compressing_gateway(emulato
 
 # ------------------------------------------------------------------ uploads answered with a page
 def test_an_upload_answered_with_a_page_still_names_the_holder(emulator, tmp_path):
-    client = logged_in(emulator.base_url)
+    client = logged_in(emulator)
     src = tmp_path / "p.mmp"
     src.write_bytes(VENDOR_MAGIC + b"rest")
     api = PackageApi(client, "B19DEDCC11D4E0EFC000EB9495D0F44F")
@@ -283,7 +264,7 @@ def test_header_values_are_checked_before_any_request(value):
 
 
 def test_a_session_whose_token_or_cookie_cannot_be_a_header_is_refused(emulator):
-    client = logged_in(emulator.base_url)
+    client = logged_in(emulator)
     session = decode_session(client.session_value())
     for damaged in (dict(session, token="abc\r\nX-Evil: 1"),
                     dict(session, cookies=[{"name": "JSESSIONID", "value": "a\nb"}]),
@@ -330,14 +311,7 @@ def certificates(tmp_path_factory):
                                  not_after=now - datetime.timedelta(days=1)),
         "wrong_host": ca.issue_cert("mstr.example.test"),
     }
-    files = {}
-    for name, cert in made.items():
-        files[name] = (directory / (name + ".pem"), directory / (name + ".key"))
-        cert.private_key_and_cert_chain_pem.write_to_path(str(files[name][0]))
-        cert.private_key_pem.write_to_path(str(files[name][1]))
-    files["ca"] = directory / "ca.pem"
-    ca.cert_pem.write_to_path(str(files["ca"]))
-    return files
+    return write_tls_files(directory, ca, made)
 
 
 @pytest.mark.parametrize("cert, with_ca, hint", [
@@ -362,7 +336,7 @@ def test_https_to_a_plain_http_server_says_so(emulator):
 
 # ------------------------------------------------------------------ wait_timeout is a deadline
 def test_wait_timeout_bounds_the_single_requests_of_a_wait(emulator):
-    client = logged_in(emulator.base_url, timeout=30, retries=3)
+    client = logged_in(emulator, timeout=30, retries=3)
     api = PackageApi(client, TUTORIAL, "project")
     package_id = api.create_holder()
     api.define(package_id, YEAR_BODY)
@@ -392,7 +366,7 @@ def export_year(client, dest):
 
 
 def test_an_export_that_is_not_a_package_is_kept_with_a_warning(emulator, gateway, tmp_path):
-    client = logged_in(gateway.base_url)
+    client = logged_in(gateway)
     _changed, result, _diff = export_year(client, tmp_path / "good.mmp")
     assert result["warnings"] == []
     gateway.rules = NOT_A_PACKAGE
@@ -404,7 +378,7 @@ def test_an_export_that_is_not_a_package_is_kept_with_a_warning(emulator, gatewa
 
 
 def test_an_undo_package_that_is_not_a_package_is_kept_with_a_note(emulator, gateway, tmp_path):
-    client = logged_in(gateway.base_url)
+    client = logged_in(gateway)
     dest = tmp_path / "year.mmp"
     export_year(client, dest)
     gateway.rules = {"page": dict(NOT_A_PACKAGE["page"], match="undoPackage/binary$")}

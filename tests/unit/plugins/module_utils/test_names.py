@@ -9,20 +9,10 @@ import pytest
 
 from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
 from ansible_collections.mstr.migration.plugins.module_utils.api import PackageApi, project_id_by_name
-from ansible_collections.mstr.migration.plugins.module_utils.client import Client
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
+from ansible_collections.mstr.migration.tests.unit.plugins.module_utils.emulated import DEMO, TUTORIAL, YEAR, logged_in
 
-PASSWORD = "mstr-emulator"
-TUTORIAL = "B7CA92F04B9FAE8D941C3E9B7E0CD754"
-DEMO = "B19DEDCC11D4E0EFC000EB9495D0F44F"
-YEAR = "8D679D5111D3E4981000E787EC6DE8A4"
 REPORT = "D95D20B646A4B1B5D8A3CBAF1A7C0B6E"  # "Revenue by Year"
-
-
-def logged_in(emulator) -> Client:
-    client = Client(emulator.base_url)
-    client.login("standard", "administrator", PASSWORD)
-    return client
 
 
 @pytest.mark.parametrize("name", ["Demo Project", "demo project", "DEMO PROJECT"])

@@ -18,17 +18,10 @@ import pytest
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.mstr.migration.plugins.module_utils import export, importer, transfer
-from ansible_collections.mstr.migration.plugins.module_utils.client import Client
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
 from ansible_collections.mstr.migration.tests.emulator.binaries import VENDOR_MAGIC
+from ansible_collections.mstr.migration.tests.unit.plugins.module_utils.emulated import TUTORIAL, YEAR_BODY, logged_in
 
-PASSWORD = "mstr-emulator"
-TUTORIAL = "B7CA92F04B9FAE8D941C3E9B7E0CD754"
-YEAR_BODY = {"type": "project",
-             "settings": {"updateSchema": None, "aclOnReplacingObjects": "use_existing",
-                          "aclOnNewObjects": ["keep_acl_as_source_object"], "defaultAction": "replace"},
-             "content": [{"id": "8D679D5111D3E4981000E787EC6DE8A4", "type": 12, "action": "replace",
-                          "includeDependents": True}]}
 PACKAGE_START = bytes.fromhex("0180befe7f063772")
 
 
@@ -46,12 +39,6 @@ class FileModule:
 
     def fail_json(self, **kwargs):
         raise SystemExit(json.dumps(kwargs))  # what the real one does: the module would end here
-
-
-def logged_in(server) -> Client:
-    client = Client(server.base_url, backoff=0.01)
-    client.login("standard", "administrator", PASSWORD)
-    return client
 
 
 # ---------------------------------------------------------------- only packages are sent
