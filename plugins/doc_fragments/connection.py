@@ -65,23 +65,24 @@ options:
     description:
       - Id of the project (32 hexadecimal characters), sent as the C(X-MSTR-ProjectID) header.
       - In the modules that handle packages, required (or O(project)) for V(project) and V(project_security)
-        packages, and not set for V(configuration) packages. M(mstr.migration.mstr_session) checks that the
+        packages, and not set for V(configuration) packages. M(mstr.migration.session) checks that the
         user can see it.
       - Workstation shows a project's id in its properties; the REST API lists the projects a user can see, with
         their ids, at C(GET /api/projects). Or give O(project), the name, instead.
       - If not set, the value of the E(MSTR_PROJECT_ID) environment variable is used.
-      - Give O(project_id) or O(project), not both; a value from E(MSTR_PROJECT_ID) gives way to O(project).
+      - When O(project) is set too, O(project) wins and this option is ignored (also a value from
+        E(MSTR_PROJECT_ID)).
     type: str
   project:
     description:
       - Name of the project, instead of O(project_id). It is looked up among the projects the user can see
         (C(GET /api/projects), one read after logging in), an exact match first, then one that differs only in
         case. No match fails with the close names and the visible projects.
-      - Give O(project) or O(project_id), not both; a value from E(MSTR_PROJECT_ID) gives way to O(project).
+      - It wins over O(project_id) (set by the task or from E(MSTR_PROJECT_ID)).
     type: str
   session:
     description:
-      - The value a login task returns as RV(mstr.migration.mstr_session#module:session). Tasks that pass it
+      - The value a login task returns as RV(mstr.migration.session#module:session). Tasks that pass it
         share one server session (its auth token and cookies) instead of logging in themselves.
       - A package holder and an import live only inside the session that created them, so every task of
         an export or import sequence must pass the same O(session).

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    # A package definition (arguments.DEFINITION_SPEC): mstr_package and mstr_package_export.
+    # A package definition (arguments.DEFINITION_SPEC): package and package_export.
     DOCUMENTATION = r"""
 options:
   type:
@@ -15,7 +15,7 @@ options:
         configuration objects (users, groups, security roles, database instances, ...), V(project_security)
         packages hold users and user groups and carry their security links in the project.
       - V(project) and V(project_security) need O(project_id); V(configuration) must not have it.
-      - Required by M(mstr.migration.mstr_package) with O(mstr.migration.mstr_package#module:state=present) and by M(mstr.migration.mstr_package_export).
+      - Required by M(mstr.migration.package) with O(mstr.migration.package#module:state=present) and by M(mstr.migration.package_export).
     type: str
     choices: [project, configuration, project_security]
     required: false
@@ -51,7 +51,7 @@ options:
   content:
     description:
       - The objects to put into the package, at least one.
-      - Required by M(mstr.migration.mstr_package) with O(mstr.migration.mstr_package#module:state=present) and by M(mstr.migration.mstr_package_export).
+      - Required by M(mstr.migration.package) with O(mstr.migration.package#module:state=present) and by M(mstr.migration.package_export).
     type: list
     elements: dict
     required: false
@@ -85,7 +85,7 @@ options:
         default: false
 """
 
-    # mstr_package_export lists this variant before DOCUMENTATION, so that its type and content are required.
+    # package_export lists this variant before DOCUMENTATION, so that its type and content are required.
     # ansible-test wants literal strings here: tests/unit/plugins/test_doc_fragments.py keeps the copies equal.
     REQUIRED = r"""
 options:
@@ -95,14 +95,14 @@ options:
         configuration objects (users, groups, security roles, database instances, ...), V(project_security)
         packages hold users and user groups and carry their security links in the project.
       - V(project) and V(project_security) need O(project_id); V(configuration) must not have it.
-      - Required by M(mstr.migration.mstr_package) with O(mstr.migration.mstr_package#module:state=present) and by M(mstr.migration.mstr_package_export).
+      - Required by M(mstr.migration.package) with O(mstr.migration.package#module:state=present) and by M(mstr.migration.package_export).
     type: str
     choices: [project, configuration, project_security]
     required: true
   content:
     description:
       - The objects to put into the package, at least one.
-      - Required by M(mstr.migration.mstr_package) with O(mstr.migration.mstr_package#module:state=present) and by M(mstr.migration.mstr_package_export).
+      - Required by M(mstr.migration.package) with O(mstr.migration.package#module:state=present) and by M(mstr.migration.package_export).
     type: list
     elements: dict
     required: true

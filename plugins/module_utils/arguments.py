@@ -2,7 +2,8 @@
 # Copyright: mstr.migration contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The connection options, each once, with its environment fallback.
+"""The options of the modules (module lifecycle layer): the connection options, each once, with its
+environment fallback; the package definition; the rules every module's options share.
 
 Documented once in ``plugins/doc_fragments/connection.py``; AWX credentials
 inject the ``MSTR_*`` variables named here.
@@ -15,7 +16,8 @@ import os
 
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 
-from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
+from ansible_collections.mstr.migration.plugins.module_utils import definition
+from ansible_collections.mstr.migration.plugins.module_utils.errors import ValidationError
 
 
 def env_if_set(*names):
@@ -47,27 +49,27 @@ CONNECTION_SPEC = {
 }
 
 
-# A package definition, as mstr_package and mstr_package_export take it (doc fragment mstr.migration.definition).
+# A package definition, as package and package_export take it (doc fragment mstr.migration.definition).
 DEFINITION_SPEC = {
-    "type": {"type": "str", "choices": list(pkg.PACKAGE_TYPES)},
+    "type": {"type": "str", "choices": list(definition.PACKAGE_TYPES)},
     "settings": {"type": "dict", "options": {
-        "default_action": {"type": "str", "choices": list(pkg.ACTIONS)},
-        "acl_on_replacing_objects": {"type": "str", "choices": list(pkg.ACL_ON_REPLACING)},
-        "acl_on_new_objects": {"type": "list", "elements": "str", "choices": list(pkg.ACL_ON_NEW)},
-        "update_schema": {"type": "list", "elements": "str", "choices": list(pkg.UPDATE_SCHEMA)},
+        "default_action": {"type": "str", "choices": list(definition.ACTIONS)},
+        "acl_on_replacing_objects": {"type": "str", "choices": list(definition.ACL_ON_REPLACING)},
+        "acl_on_new_objects": {"type": "list", "elements": "str", "choices": list(definition.ACL_ON_NEW)},
+        "update_schema": {"type": "list", "elements": "str", "choices": list(definition.UPDATE_SCHEMA)},
     }},
     "content": {"type": "list", "elements": "dict", "options": {
         "id": {"type": "str"},
         "name": {"type": "str"},
         "type": {"type": "raw", "required": True},
-        "action": {"type": "str", "choices": list(pkg.ACTIONS)},
+        "action": {"type": "str", "choices": list(definition.ACTIONS)},
         "include_dependents": {"type": "bool", "default": False},
     }, "required_one_of": [("id", "name")]},
 }
 
 
 def definition_spec(required: bool) -> dict:
-    """DEFINITION_SPEC, with type and content required (mstr_package_export) or not (mstr_package: state decides)."""
+    """DEFINITION_SPEC, with type and content required (package_export) or not (package: state decides)."""
     spec = copy.deepcopy(DEFINITION_SPEC)
     spec["type"]["required"] = spec["content"]["required"] = required
     return spec
@@ -78,3 +80,9 @@ def get_spec(**module_options) -> dict:
     spec = copy.deepcopy(CONNECTION_SPEC)
     spec.update(module_options)
     return spec
+
+
+def check_positive(value, option: str) -> None:
+    """Seconds that must be more than nothing: timeout, wait_timeout."""
+    if value is not None and value <= 0:
+        raise ValidationError(option, "must be a positive number of seconds")

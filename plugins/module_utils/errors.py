@@ -2,7 +2,7 @@
 # Copyright: mstr.migration contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Errors of the collection: the client and the package logic only raise these.
+"""Errors of the collection (the bottom layer): every other layer only raises these.
 
 Each error knows how to become the keyword arguments of ``fail_json``, so a
 module turns any of them into a clear failure without a traceback.
@@ -16,7 +16,7 @@ from typing import Optional
 # Hints for the vendor's error codes a user can act on, keyed by code number (see code_number).
 CODE_HINTS = {
     3: "check username, password, login_mode or api_token",
-    9: "the server session has expired or was closed; log in again with mstr.migration.mstr_session "
+    9: "the server session has expired or was closed; log in again with mstr.migration.session "
        "(anything that lived in the old session, such as a package holder, is gone)",
     14: "the user lacks a privilege: exporting needs 'Create Package', importing needs "
         "'Create Package' and 'Import Package'",
@@ -68,6 +68,12 @@ def describe_sub_errors(entries: list) -> str:
     if len(entries) > SUB_ERRORS_SHOWN:
         parts.append("and %d more" % (len(entries) - SUB_ERRORS_SHOWN))
     return "; ".join(parts)
+
+
+def listed(texts: list, limit: int = 20) -> str:
+    """``'a', 'b' and 3 more``: what a message shows of a long list."""
+    shown = ", ".join(texts[:limit])
+    return shown + (" and %d more" % (len(texts) - limit) if len(texts) > limit else "")
 
 
 def _text(value) -> Optional[str]:

@@ -15,104 +15,66 @@ released whatever fails.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from typing import Optional
 
-from ansible_collections.mstr.migration.plugins.module_utils import export
-from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
+from ansible_collections.mstr.migration.plugins.module_utils import definition
+from ansible_collections.mstr.migration.plugins.module_utils import files
+from ansible_collections.mstr.migration.plugins.module_utils import records
 from ansible_collections.mstr.migration.plugins.module_utils import plan as planning
-from ansible_collections.mstr.migration.plugins.module_utils import transfer
-from ansible_collections.mstr.migration.plugins.module_utils.api import (PACKAGE_READY, PackageApi, normalise_status,
-                                                                         objects_list)
-from ansible_collections.mstr.migration.plugins.module_utils.client import normalise_base_url, not_a_package_warning
+from ansible_collections.mstr.migration.plugins.module_utils import security_links
+from ansible_collections.mstr.migration.plugins.module_utils.answers import (PACKAGE_READY, normalise_status,
+                                                                             not_a_package_warning, objects_list)
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, OperationFailed, ValidationError
+from ansible_collections.mstr.migration.plugins.module_utils.objects import FOLDER_TYPE, PROJECT_SECURITY, USER_TYPE
+from ansible_collections.mstr.migration.plugins.module_utils.package_api import PackageApi
+from ansible_collections.mstr.migration.plugins.module_utils.security_api import read_links
+from ansible_collections.mstr.migration.plugins.module_utils.urls import normalise_base_url
 
-RECORD_FORMAT = "mstr.migration/import-record-1"
-STAMP = "%Y%m%dT%H%M%SZ"
-# What a manifest object needs to stand in for the server's reading of the uploaded file.
-PLAN_KEYS = ("id", "type", "version", "action")
-SECURITY_UNKNOWN = ("a project security package carries the users' security links in the project, which the "
-                    "object API does not show, so it is imported every time")
+SECURITY_UNKNOWN = ("a project security package carries the users' security links in the project, and nothing beside "
+                    "this file records the source's links (an undo package, a manifest of an older release, or a "
+                    "source that would not show them), so it is imported every time; export it again to compare")
+SECURITY_UNREAD = ("the target's security links could not be read (%s), so the package is imported; give the target's "
+                   "user the privileges to read security roles and security filters")
 EMPTY_UNKNOWN = "the server listed no objects in the package, so it could not be compared with the target"
 DUPLICATE_NOTE = ("keep_both with another version in the target saves the package's object as a new copy at every "
                   "import, so this package is never up to date there")
 
 
 # ------------------------------------------------------------ before any request
-def _load_json(path: str, option: str) -> dict:
-    try:
-        with open(path, "rb") as handle:
-            data = json.load(handle)
-    except OSError as exc:
-        raise ValidationError(option, "%s cannot be read: %s" % (path, exc.strerror)) from exc
-    except ValueError as exc:
-        raise ValidationError(option, "%s is not JSON (%s); give the manifest mstr.migration.mstr_package_export "
-                                      "wrote, or an import record" % (path, exc)) from exc
-    if not isinstance(data, dict) or data.get("format") not in (export.MANIFEST_FORMAT, RECORD_FORMAT):
-        raise ValidationError(option, "%s is not a manifest of mstr.migration.mstr_package_export (format %s) nor an "
-                                      "import record (format %s)" % (path, export.MANIFEST_FORMAT, RECORD_FORMAT))
-    return data
-
-
-def _described_file(data: dict) -> dict:
-    """The size and sha256 a manifest (the package) or an import record (its undo package) promises."""
-    described = data.get("binary") if data["format"] == export.MANIFEST_FORMAT else data.get("undo")
-    if not isinstance(described, dict):
-        return {}
-    if not isinstance(described.get("size"), int) or not isinstance(described.get("sha256"), str):
-        raise ValidationError("manifest", "the size and sha256 it gives for the package file are damaged (%r, %r)"
-                              % (described.get("size"), described.get("sha256")))
-    return described
-
-
-def _manifest_objects(path: str, data: dict) -> Optional[list]:
-    """The package's objects as the server listed them at export time, when complete enough to plan with."""
-    objects = (data.get("package") or {}).get("objects") if data["format"] == export.MANIFEST_FORMAT else None
-    if not isinstance(objects, list) or not objects or not all(
-            isinstance(item, dict) and all(item.get(key) is not None for key in PLAN_KEYS) for item in objects):
-        return None
-    for item in objects:
-        if not isinstance(item["id"], str) or not pkg.OBJECT_ID.match(item["id"]) or isinstance(item["type"], bool) \
-                or not isinstance(item["type"], int):
-            raise ValidationError("manifest", "%s lists an object with id %r and type %r, which no server gives out; "
-                                              "the manifest is damaged: export the package again"
-                                  % (path, item["id"], item["type"]))
-    return [{"id": item["id"], "name": item.get("name"), "type": item["type"], "version": item["version"],
-             "action": item["action"], "dateModified": item.get("date_modified"), "level": item.get("level")}
-            for item in objects]
-
-
 def verify_source(src: str, manifest: Optional[str], skip_format_check: bool = False) -> dict:
     """Check ``src`` against its manifest (``<src>.json`` when ``manifest`` is not given), before any request."""
-    transfer.check_src(src, skip_format_check)
-    path = manifest or export.manifest_path(src, None)
+    files.check_src(src, skip_format_check)
+    path = manifest or records.manifest_path(src, None)
     if not manifest and not os.path.exists(path):
         return {"src": src, "size": os.path.getsize(src), "sha256": None, "manifest": None, "type": None,
-                "objects": None, "record_target": None}
-    if transfer.same_file(path, src):
+                "objects": None, "record_target": None, "links": None, "story": None}
+    if files.same_file(path, src):
         raise ValidationError("manifest", "is the package file itself; give its manifest (%s.json)" % src)
-    data = _load_json(path, "manifest")
-    described = _described_file(data)
+    data = records.load_json(path, "manifest")
+    described = records.described_file(data)
     if not described:
         raise ValidationError("manifest", "%s describes no package file (it is an import record without an undo "
                                           "package); give the manifest of %s" % (path, src))
     size = os.path.getsize(src)
-    sha256 = transfer.file_sha256(src) if size == described["size"] else None
+    sha256 = files.file_sha256(src) if size == described["size"] else None
     if size != described["size"] or sha256 != described["sha256"]:
         raise ValidationError("src", "%s does not match its manifest %s: the file has %d bytes and sha256 %s, the "
                                      "manifest says %d bytes and sha256 %s. The file was changed or damaged after it "
                                      "was written; export it again (or restore it) rather than import it"
-                              % (src, path, size, sha256 or transfer.file_sha256(src), described["size"],
+                              % (src, path, size, sha256 or files.file_sha256(src), described["size"],
                                  described["sha256"]))
     package_type = (data.get("package") or {}).get("type")
-    if package_type is not None and package_type not in pkg.PACKAGE_TYPES:
+    if package_type is not None and package_type not in definition.PACKAGE_TYPES:
         raise ValidationError("manifest", "%s gives the package type %r; a package is one of %s"
-                              % (path, package_type, ", ".join(pkg.PACKAGE_TYPES)))
-    target = data.get("target") if data["format"] == RECORD_FORMAT else None
+                              % (path, package_type, ", ".join(definition.PACKAGE_TYPES)))
+    target = data.get("target") if data["format"] == records.RECORD_FORMAT else None
     return {"src": src, "size": size, "sha256": sha256, "manifest": path, "type": package_type,
-            "objects": _manifest_objects(path, data), "record_target": target if isinstance(target, dict) else None}
+            "objects": records.planned_objects(path, data),
+            "record_target": target if isinstance(target, dict) else None,
+            "links": security_links.from_manifest(data) if data["format"] == records.MANIFEST_FORMAT else None,
+            "story": records.package_story(path, data)}
 
 
 def check_record_target(source: dict, base_url: Optional[str], project_header: Optional[str]) -> None:
@@ -154,7 +116,7 @@ def _versions_after(api: PackageApi, objects: list, plan: list) -> Optional[str]
     every other object kept its version. Returns why the read failed, if it did: the import is done by then, so
     its record must still be written."""
     read = [index for index, entry in enumerate(plan)
-            if entry["outcome"] in planning.CHANGING or entry["type"] == planning.FOLDER_TYPE]
+            if entry["outcome"] in planning.CHANGING or entry["type"] == FOLDER_TYPE]
     try:
         after = dict(zip(read, api.read_objects(_lookups([objects[index] for index in read]))))
     except MstrError as exc:
@@ -166,67 +128,14 @@ def _versions_after(api: PackageApi, objects: list, plan: list) -> Optional[str]
     return error
 
 
-# ----------------------------------------------------------------- rollback points
-def _stem(src: str) -> str:
-    name = os.path.basename(src)
-    return name[:-len(".mmp")] if name.lower().endswith(".mmp") and len(name) > 4 else name
-
-
-def _place(undo_dir: str, stem: str, stamp: str, undo_temp: Optional[str], record_for) -> tuple:
-    """Give the undo package and the record new names; an existing file is never replaced, a later suffix is used.
-
-    The undo package goes first: if the record then cannot be written, the undo package stays (a rollback
-    point without its record is still a rollback point) and the error names it.
-    """
-    attempt = 1
-    while True:
-        suffix = stamp if attempt == 1 else "%s-%d" % (stamp, attempt)
-        attempt += 1
-        undo_path = os.path.join(undo_dir, "%s.undo.%s.mmp" % (stem, suffix)) if undo_temp else None
-        record_path = os.path.join(undo_dir, "%s.import.%s.json" % (stem, suffix))
-        if os.path.lexists(record_path):
-            continue
-        try:
-            if undo_path:
-                transfer.link_new(undo_temp, undo_path)
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise MstrError("the undo package could not be saved as %s: %s" % (undo_path, exc.strerror),
-                            path=undo_path) from exc
-        try:
-            export.write_json(record_path, record_for(undo_path), replace=False)
-            return undo_path, record_path
-        except FileExistsError:
-            if undo_path:
-                _unplace(undo_temp, undo_path)
-        except (OSError, transfer.WriteError) as exc:
-            # WriteError: the bytes could not be written (transfer.TempFileSink); OSError: the name could not be given
-            why = exc.reason if isinstance(exc, transfer.WriteError) else exc.strerror
-            raise MstrError("the import record could not be written to %s: %s%s" % (
-                record_path, why, "; the undo package was saved as %s" % undo_path if undo_path else ""),
-                undo_package=undo_path, path=record_path) from exc
-
-
-def _unplace(temp: str, path: str) -> None:
-    """Take the name ``path`` back from a file that also has (or had) the name ``temp``."""
-    if os.path.exists(temp):
-        os.unlink(path)  # a hard link: the temporary name still holds the file
-    else:
-        os.replace(path, temp)  # renamed (no hard links here): back to its temporary name
-
-
-def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-
-
 # ------------------------------------------------------------------ the import
 class Import:
     """One whole import; ``run()`` returns ``(changed, result, diff)``."""
 
     def __init__(self, client, source: dict, project_id: Optional[str], undo_dir: str, generate_undo: bool,
-                 force: bool, wait_timeout: float, check_mode: bool):
+                 force: bool, wait_timeout: float, check_mode: bool, comment: Optional[str] = None):
         self.client = client
+        self.comment = comment
         self.source = source
         self.undo_dir = undo_dir
         self.generate_undo = generate_undo
@@ -234,8 +143,8 @@ class Import:
         self.wait_timeout = wait_timeout
         self.check_mode = check_mode
         self.api = PackageApi(client, project_id, source["type"])
-        self.started_at = _now()
-        self.stamp = time.strftime(STAMP, time.gmtime())
+        self.started_at = records.now()
+        self.stamp = records.file_stamp()
         self.compare_seconds = 0.0
         self.notes: list = []
         if source["manifest"] is None:
@@ -248,21 +157,37 @@ class Import:
         configuration package is refused there)."""
         if self.source["type"] or not self.api.project_id:
             return self.source["type"]
-        if objects and all(item.get("type") == pkg.USER_TYPE for item in objects):
-            return "project_security"
+        if objects and all(item.get("type") == USER_TYPE for item in objects):
+            return PROJECT_SECURITY
         return None
 
     def _compare(self, objects: list) -> list:
         started = time.monotonic()
-        reason = SECURITY_UNKNOWN if self._package_type(objects) == "project_security" else None
-        if not objects:
-            reason = EMPTY_UNKNOWN
+        security = bool(objects) and self._package_type(objects) == PROJECT_SECURITY
+        reason = EMPTY_UNKNOWN if not objects else None
+        if security and not self.source.get("links"):
+            reason = SECURITY_UNKNOWN
         if reason and reason not in self.notes:
             self.notes.append(reason)
         try:
-            return compare(self.api, objects, reason)
+            return self._compare_security(objects) if security else compare(self.api, objects, reason)
         finally:
             self.compare_seconds += time.monotonic() - started
+
+    def _compare_security(self, objects: list) -> list:
+        """Users and groups are looked up as any object (the diff shows them as they are); their links in the
+        project as the REST API shows them, and as the import records say for the kinds it does not show."""
+        targets = self.api.read_objects(_lookups(objects))
+        package_links = self.source.get("links") or {}
+        if not package_links:
+            return planning.build_plan(objects, targets, SECURITY_UNKNOWN)
+        target_links, why = read_links(self.client, self.api.project_id, [item.get("id") for item in objects])
+        if target_links is None:
+            self.notes.append(SECURITY_UNREAD % why)
+            return planning.build_plan(objects, targets, SECURITY_UNREAD % why)
+        records_found = security_links.newest_records(self.undo_dir, self.client.base_url, self.api.project_id)
+        return security_links.build_plan(objects, targets, package_links, target_links, records_found,
+                                         self.source["sha256"], SECURITY_UNKNOWN)
 
     def _goes_no_further(self, plan: list) -> bool:
         """Check mode has its answer once there is a plan; a real run stops when the plan changes nothing."""
@@ -337,7 +262,8 @@ class Import:
             return None
         undo = {"sink": None, "stats": None, "error": None}
         try:
-            undo["sink"] = transfer.TempFileSink(os.path.join(self.undo_dir, _stem(self.source["src"]) + ".undo.mmp"))
+            undo["sink"] = files.TempFileSink(os.path.join(self.undo_dir,
+                                                           records.stem(self.source["src"]) + ".undo.mmp"))
             undo["stats"] = self.api.download_undo(import_id, undo["sink"])
             undo["sink"].close()
         except MstrError as exc:
@@ -369,26 +295,22 @@ class Import:
     def _finish(self, plan: list, done: dict, undo: Optional[dict]) -> tuple:
         user = self._user()
         stats = undo["stats"] if undo and not undo["error"] else None
-        status = pkg.import_result(done)
+        status = definition.import_result(done)
+
+        target = {"base_url": self.client.base_url, "project_id": self.api.project_id, "user": user}
+        package = {"file": os.path.basename(self.source["src"]), "size": self.source["size"],
+                   "sha256": self.source["sha256"], "type": self.source["type"],
+                   "manifest": os.path.basename(self.source["manifest"]) if self.source["manifest"] else None,
+                   "forced": self.force}
 
         def record_for(undo_path):
-            return {
-                "format": RECORD_FORMAT,
-                "target": {"base_url": self.client.base_url, "project_id": self.api.project_id, "user": user},
-                "started_at": self.started_at, "finished_at": _now(),
-                "import": status,
-                "package": {"file": os.path.basename(self.source["src"]), "size": self.source["size"],
-                            "sha256": self.source["sha256"], "type": self.source["type"],
-                            "manifest": os.path.basename(self.source["manifest"]) if self.source["manifest"] else None,
-                            "forced": self.force},
-                "plan": plan, "summary": planning.summary(plan),
-                "undo": {"file": os.path.basename(undo_path), "size": stats["size"], "sha256": stats["sha256"]}
-                if undo_path else None,
-                "undo_error": undo["error"] if undo else None,
-            }
+            return records.build_record(target, self.started_at, status, package, plan, planning.summary(plan),
+                                        undo_path, stats, undo["error"] if undo else None,
+                                        records.record_story(self.source.get("story"), self.comment))
         try:
-            undo_path, record_path = _place(self.undo_dir, _stem(self.source["src"]), self.stamp,
-                                            undo["sink"].path if stats else None, record_for)
+            undo_path, record_path = records.place_rollback_point(
+                self.undo_dir, records.stem(self.source["src"]), self.stamp, undo["sink"].path if stats else None,
+                record_for)
         except MstrError as exc:
             raise MstrError("the package was imported (import %s), but %s" % (done.get("id"), exc.message),
                             import_id=done.get("id"), plan=plan, **exc.details) from exc
@@ -438,7 +360,12 @@ def _diff(plan: list) -> dict:
     for entry in plan:
         if entry["outcome"] == planning.NONE:
             continue
-        key = "%s %s (%s)" % (entry["id"], entry["name"], pkg.type_name(entry["type"]))
+        key = "%s %s (%s)" % (entry["id"], entry["name"], definition.type_name(entry["type"]))
+        if "links_package" in entry:
+            # A project security package changes a user's links in the project, never the user.
+            before[key] = dict(entry["links_target"], version=entry["version_before"] or "absent")
+            after[key] = dict(entry["links_package"], version=entry["version_before"] or "absent")
+            continue
         before[key] = entry["version_before"] or "absent"
         after[key] = {planning.CREATE: entry["version_package"], planning.REPLACE: entry["version_package"],
                       planning.DELETE: "absent", planning.DUPLICATE: "%s, and a copy of %s" % (

@@ -17,13 +17,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from ansible_collections.mstr.migration.plugins.module_utils.package import type_name
+from ansible_collections.mstr.migration.plugins.module_utils.objects import FOLDER_TYPE, type_name
 
 CREATE, REPLACE, DELETE, DUPLICATE, NONE, UNKNOWN = "create", "replace", "delete", "duplicate", "none", "unknown"
 OUTCOMES = (CREATE, REPLACE, DELETE, DUPLICATE, NONE, UNKNOWN)
 # The outcomes that give an object of the package another version in the target (or take it away).
 CHANGING = (CREATE, REPLACE, DELETE)
-FOLDER_TYPE = 8
 _DATE_FORMATS = ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z")
 
 
@@ -43,10 +42,8 @@ def outcome(action: str, package_object: dict, target_object: Optional[dict]) ->
     """``(outcome, reason)`` for one object; ``reason`` says why when the outcome is ``unknown``."""
     if target_object is None:
         return (NONE, None) if action == "delete" else (CREATE, None)
-    if action == "delete":
-        return DELETE, None
-    if action == "force_replace":
-        return REPLACE, None
+    if action in ALWAYS:
+        return ALWAYS[action], None
     if package_object.get("type") == FOLDER_TYPE:
         return NONE, None  # it exists; a folder's version cannot tell more
     source_version, target_version = package_object.get("version"), target_object.get("version")
@@ -54,18 +51,25 @@ def outcome(action: str, package_object: dict, target_object: Optional[dict]) ->
         return UNKNOWN, "no version to compare"
     if source_version.upper() == target_version.upper() or action == "use_existing":
         return NONE, None
-    if action == "replace":
-        return REPLACE, None
-    if action == "keep_both":
-        return DUPLICATE, None
+    if action in OTHER_VERSION:
+        return OTHER_VERSION[action], None
     if action in ("use_newer", "use_older"):
-        source_date, target_date = _date(package_object.get("dateModified")), _date(target_object.get("dateModified"))
-        if source_date is None or target_date is None:
-            return UNKNOWN, "no modification dates to compare for %s" % action
-        newer = source_date > target_date
-        older = source_date < target_date
-        return (REPLACE, None) if (newer if action == "use_newer" else older) else (NONE, None)
+        return _by_dates(action, package_object, target_object)
     return UNKNOWN, "unknown action %r" % (action,)
+
+
+# What an action does to an object the target has: whatever its version, and when the version differs.
+ALWAYS = {"delete": DELETE, "force_replace": REPLACE}
+OTHER_VERSION = {"replace": REPLACE, "keep_both": DUPLICATE}
+
+
+def _by_dates(action: str, package_object: dict, target_object: dict) -> tuple:
+    """use_newer and use_older: the modification dates decide."""
+    source_date, target_date = _date(package_object.get("dateModified")), _date(target_object.get("dateModified"))
+    if source_date is None or target_date is None:
+        return UNKNOWN, "no modification dates to compare for %s" % action
+    wins = source_date > target_date if action == "use_newer" else source_date < target_date
+    return (REPLACE, None) if wins else (NONE, None)
 
 
 def build_plan(objects: list, targets: list, unknown_reason: Optional[str] = None) -> list:
@@ -87,8 +91,15 @@ def build_plan(objects: list, targets: list, unknown_reason: Optional[str] = Non
         }
         if reason:
             entry["reason"] = reason
+        entry["line"] = line(entry)
         plan.append(entry)
     return plan
+
+
+def line(entry: dict) -> str:
+    """``create attribute 'Year' (8D67...)``: one plan entry as a playbook prints it (``unchanged`` for ``none``)."""
+    word = "unchanged" if entry["outcome"] == NONE else entry["outcome"]
+    return "%s %s '%s' (%s)" % (word, entry["type_name"], entry["name"], entry["id"])
 
 
 def summary(plan: list) -> dict:

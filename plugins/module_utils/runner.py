@@ -10,7 +10,6 @@ and ``run(module, client, prepared)`` returning ``(changed, result, diff)``.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import signal
 from typing import Callable, Optional
@@ -18,24 +17,25 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.mstr.migration.plugins.module_utils import client as client_module
-from ansible_collections.mstr.migration.plugins.module_utils.api import project_id_by_name
-from ansible_collections.mstr.migration.plugins.module_utils.client import (Client, check_header_value, decode_session,
-                                                                            normalise_base_url)
+from ansible_collections.mstr.migration.plugins.module_utils import transport
+from ansible_collections.mstr.migration.plugins.module_utils.arguments import check_positive
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
+from ansible_collections.mstr.migration.plugins.module_utils.names import project_id_by_name
+from ansible_collections.mstr.migration.plugins.module_utils.session_value import decode_session
+from ansible_collections.mstr.migration.plugins.module_utils.transport import Client
+from ansible_collections.mstr.migration.plugins.module_utils.urls import (check_header_value, is_loopback,
+                                                                          normalise_base_url, url_password)
 
 SESSION_NEEDED = ("is required by this module: a package holder and an import live only inside the server session that "
-                  "created them, so log in once with mstr.migration.mstr_session and pass session: "
+                  "created them, so log in once with mstr.migration.session and pass session: "
                   "\"{{ login.session }}\" to every task of the sequence")
 
 
 def check_project_options(params: dict) -> None:
-    """``project`` or ``project_id``: a project_id from MSTR_PROJECT_ID gives way to a project name the task sets."""
-    if not params.get("project"):
-        return
-    if params.get("project_id") and params["project_id"] != os.environ.get("MSTR_PROJECT_ID"):
-        raise ValidationError("project", "give project (the name) or project_id, not both")
-    params["project_id"] = None
+    """A project name wins over a project_id (set by the task or from MSTR_PROJECT_ID): the one rule of precedence,
+    so that a playbook passes both through (a name on the command line, an id from a vars file)."""
+    if params.get("project"):
+        params["project_id"] = None
 
 
 def check_login_options(params: dict) -> None:
@@ -43,7 +43,7 @@ def check_login_options(params: dict) -> None:
     mode = params.get("login_mode") or "standard"
     if mode in ("standard", "ldap") and not params.get("username"):
         raise ValidationError("username", "is required for login_mode %s; set username (or MSTR_USERNAME), or pass "
-                                          "session from mstr.migration.mstr_session" % mode)
+                                          "session from mstr.migration.session" % mode)
     if mode == "api_token" and not params.get("api_token"):
         raise ValidationError("api_token", "is required for login_mode api_token; set api_token (or MSTR_API_TOKEN)")
 
@@ -74,8 +74,7 @@ def connection_settings(params: dict) -> tuple:
         raise ValidationError("ca_path", "%s is not a readable file; point it at a PEM CA bundle" % ca_path)
     if ca_path and os.path.getsize(ca_path) == 0:
         ca_path = None  # an AWX credential with no CA bundle still injects an (empty) file
-    if timeout <= 0:
-        raise ValidationError("timeout", "must be a positive number of seconds")
+    check_positive(timeout, "timeout")
     if session is None:
         check_login_options(params)
     if params.get("project_id"):
@@ -90,23 +89,17 @@ def credential_warnings(params: dict, session: Optional[dict], settings: dict) -
     if session is not None or (params.get("login_mode") or "standard") == "anonymous":
         return []
     what = "the api_token" if params.get("login_mode") == "api_token" else "the password"
-    # A server on this machine (a tunnel, a local test server) is reached without crossing a network.
-    if settings["base_url"].startswith("http://") and not _loopback(urlsplit(settings["base_url"]).hostname):
+    if settings["base_url"].startswith("http://"):
+        # No certificate on plain http, so validate_certs and ca_path change nothing there. A server on this
+        # machine (a tunnel, a local test server) is reached without crossing a network.
+        if is_loopback(urlsplit(settings["base_url"]).hostname):
+            return []
         return ["%s goes to %s over plain http, readable by anyone on the way; use the https address of the "
                 "Library" % (what, settings["base_url"])]
     if not settings["validate_certs"]:
         return ["validate_certs is false: %s goes to whatever server answers at %s; set ca_path to the CA bundle "
                 "of the server instead" % (what, settings["base_url"])]
     return []
-
-
-def _loopback(host: Optional[str]) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host or "").is_loopback
-    except ValueError:
-        return False
 
 
 def _first_set(*values):
@@ -130,10 +123,10 @@ def run_module(module, validate: Callable, run: Callable, session_required=False
 
     ``session_required``: true, or the message to give when ``session`` is missing.
     A module that logs in itself (no ``session`` given) logs out at the end,
-    unless ``keep_session`` (mstr_session returns the session instead).
+    unless ``keep_session`` (session returns the session instead).
     """
-    if client_module.requests is None:
-        module.fail_json(msg=missing_required_lib("requests"), exception=client_module.REQUESTS_IMPORT_ERROR)
+    if transport.requests is None:
+        module.fail_json(msg=missing_required_lib("requests"), exception=transport.REQUESTS_IMPORT_ERROR)
     client = None
     logged_in_here = False
     outcome = None
@@ -142,9 +135,10 @@ def run_module(module, validate: Callable, run: Callable, session_required=False
     # the session are released on the way out instead of left on the server.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     # A password typed into base_url is refused below; the result shows base_url, so it is masked there too.
-    module.no_log_values.update(client_module.url_password(module.params.get("base_url")))
+    module.no_log_values.update(url_password(module.params.get("base_url")))
     try:
         check_project_options(module.params)
+        check_positive(module.params.get("wait_timeout"), "wait_timeout")
         # The module's own options first: a wrong one is named even when the connection is incomplete too.
         prepared = validate(module.params)
         session, settings = connection_settings(module.params)

@@ -50,7 +50,7 @@ from tests.emulator.process import EmulatorProcess  # noqa: E402  pylint: disabl
 
 ROLE, URI, CURL, SDK = ("role (mstr.migration.export_package)", "uri playbook (ansible.builtin.uri)", "curl script",
                         "vendor SDK (mstrio-py)")
-COLLECTION = "collection (mstr_package_binary)"
+COLLECTION = "collection (package_binary)"
 WHOLE = "requests, whole body (.content)"
 SDK_WHOLE = "vendor SDK (mstrio-py, whole body)"
 ONCE = (WHOLE, SDK_WHOLE)  # slow or gigabytes: one run shows their memory
@@ -401,7 +401,7 @@ def export_section(args, export: dict) -> list:
 
 
 def polling_section(_args, rows: list) -> list:
-    lines = ["", "### Polling: how soon mstr_package_export sees a package ready", "",
+    lines = ["", "### Polling: how soon package_export sees a package ready", "",
              "| processing s | seen after s | late by ms | allowed (100 ms + 10 %) | |", "|---|---|---|---|---|"]
     for row in rows:
         lines.append("| %.1f | %.3f | %.0f | %.0f ms | %s |" % (
@@ -562,7 +562,7 @@ def parts(args) -> list:
     """The parts to run: --only's, or all but those the smoke run leaves out."""
     if args.only:
         return [args.only]
-    # Polling: the mstr_package_export integration target pins it. Migration: 15-17 s for a single run.
+    # Polling: the package_export integration target pins it. Migration: 15-17 s for a single run.
     left_out = {"polling", "migration"} if args.smoke else set()
     if not args.parallel_runs:
         left_out.add("parallel")

@@ -32,8 +32,12 @@ from pathlib import Path
 import pytest
 
 from tests.emulator.conformance import TABLE
+from tests.emulator.families import FAMILIES
 
 AGENT_PREFIX = "mstr.migration/"
+# The API families the collection speaks: every call of theirs must be made by some test. The Workstation route
+# (migrations, shared_files, migration_groups) joins this list when the collection speaks it (issue 22).
+SPOKEN_FAMILIES = ("auth", "projects_objects", "packages", "security")
 
 
 def read_logs(directory: Path) -> list:
@@ -58,9 +62,14 @@ def deviation_report(entries: list) -> list:
     return ["%s%s" % (line, "" if count == 1 else " [%d requests]" % count) for line, count in sorted(counts.items())]
 
 
+def spoken_routes() -> set:
+    return {entry.key for family in FAMILIES if family.name in SPOKEN_FAMILIES for entry in family.routes()}
+
+
 def uncalled_routes(entries: list) -> list:
     called = {entry["route"] for _name, entry in entries}
-    return [route for route in TABLE if route not in called]
+    spoken = spoken_routes()
+    return [route for route in TABLE if route in spoken and route not in called]
 
 
 @pytest.fixture(scope="module")

@@ -45,6 +45,14 @@ def parse_args(argv=None) -> argparse.Namespace:
                              "deviations; never credentials)")
     parser.add_argument("--extra-objects", type=int, default=0, metavar="N",
                         help="N extra metrics in MicroStrategy Tutorial and one report 'Bulk Report' using them all")
+    parser.add_argument("--storage-dir", metavar="DIR",
+                        help="the Storage Service (shared file store) of the Workstation migration route: processes "
+                             "given the same DIR share it; without it the process has a private one")
+    parser.add_argument("--no-storage-service", action="store_true",
+                        help="no Storage Service: every call of the Workstation migration route answers the pages' "
+                             "'requires Storage Service' error")
+    parser.add_argument("--clock-offset", type=float, default=0.0, metavar="SECONDS",
+                        help="this server's clock runs SECONDS ahead (negative: behind) of the real time")
     parser.add_argument("--faults", default="{}", help='JSON faults at start-up, e.g. \'{"latency_ms": 50}\'')
     parser.add_argument("--parent-pid", type=int,
                         help="stop once this process is no longer the parent (its tests were killed midway)")
@@ -70,7 +78,9 @@ def main(argv=None) -> int:
                         padding_mb=args.binary_padding_mb, session_timeout=args.session_timeout,
                         lb_cookie=args.lb_cookie, secure_cookies=bool(args.tls_cert),
                         record_downloads=args.record_downloads, request_log=args.request_log,
-                        extra_objects=args.extra_objects, error_codes=args.error_codes)
+                        extra_objects=args.extra_objects, error_codes=args.error_codes,
+                        storage_dir=args.storage_dir, storage_service=not args.no_storage_service,
+                        clock_offset=args.clock_offset)
     emulator.set_faults(json.loads(args.faults))
     context = None
     if args.tls_cert:
@@ -79,6 +89,7 @@ def main(argv=None) -> int:
     server = make_server(args.host, args.port, emulator, context)
     scheme = "https" if context else "http"
     host, port = server.server_address[:2]
+    emulator.environment_id = "%s://%s:%d%s/" % (scheme, host, port, BASE)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if args.parent_pid:
         stop_with_parent(server, args.parent_pid)

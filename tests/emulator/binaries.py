@@ -118,81 +118,105 @@ class MultipartError(ValueError):
     pass
 
 
+class _MultipartReader:
+    """A multipart body read block by block: memory stays bounded by the read size whatever the part sizes."""
+
+    def __init__(self, stream: BinaryIO, boundary: bytes):
+        self.stream = stream
+        self.delimiter = b"--" + boundary
+        self.buf = b""
+
+    def fill(self, minimum: int) -> bool:
+        while len(self.buf) < minimum:
+            chunk = self.stream.read(BLOCK)
+            if not chunk:
+                return False
+            self.buf += chunk
+        return True
+
+    def skip_preamble(self):
+        """Up to the first delimiter."""
+        while True:
+            index = self.buf.find(self.delimiter)
+            if index >= 0:
+                self.buf = self.buf[index + len(self.delimiter):]
+                return
+            self.buf = self.buf[-len(self.delimiter):]
+            if not self.fill(len(self.buf) + 1):
+                raise MultipartError("multipart body has no boundary")
+
+    def at_end(self) -> bool:
+        """The closing delimiter comes next."""
+        self.fill(2)
+        return self.buf.startswith(b"--")
+
+    def part_name(self) -> Optional[str]:
+        """Read the next part's headers: its form field name."""
+        while b"\r\n\r\n" not in self.buf:
+            if len(self.buf) > 64 * 1024 or not self.fill(len(self.buf) + 1):
+                raise MultipartError("multipart part headers are malformed")
+        raw_headers, self.buf = self.buf.split(b"\r\n\r\n", 1)
+        return _field_name(raw_headers)
+
+    def copy_part(self, out: Optional[BinaryIO]):
+        """Copy the part's content into ``out`` (None: skip it), up to and with the next delimiter."""
+        part_end = b"\r\n" + self.delimiter
+        while True:
+            index = self.buf.find(part_end)
+            if index >= 0:
+                _write(out, self.buf[:index])
+                self.buf = self.buf[index + len(part_end):]
+                return
+            safe = len(self.buf) - len(part_end)
+            if safe > 0:
+                _write(out, self.buf[:safe])
+                self.buf = self.buf[safe:]
+            if not self.fill(len(self.buf) + 1):
+                raise MultipartError("multipart body ended before its closing boundary")
+
+
+def _write(out: Optional[BinaryIO], data: bytes):
+    if out is not None:
+        out.write(data)
+
+
+def _field_name(raw_headers: bytes) -> Optional[str]:
+    name = None
+    for line in raw_headers.split(b"\r\n"):
+        if line.lower().startswith(b"content-disposition:"):
+            for param in line.split(b";")[1:]:
+                key, _sep, value = param.strip().partition(b"=")
+                if key.lower() == b"name":
+                    name = value.strip(b'"').decode("utf-8", "replace")
+    return name
+
+
+def _save_part(reader: _MultipartReader, directory: str) -> str:
+    fd, path = tempfile.mkstemp(prefix="upload-", suffix=".mmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            reader.copy_part(out)
+    except BaseException:
+        os.unlink(path)
+        raise
+    return path
+
+
 def save_multipart_file(stream: BinaryIO, boundary: bytes, field: str, directory: str) -> Optional[str]:
     """Stream the part named ``field`` of a multipart body into a new file.
 
     Returns the file's path, or ``None`` when the body has no such part.
     Memory stays bounded by the read size whatever the file size.
     """
-    delimiter = b"--" + boundary
-    buf = b""
-
-    def fill(minimum: int) -> bool:
-        nonlocal buf
-        while len(buf) < minimum:
-            chunk = stream.read(BLOCK)
-            if not chunk:
-                return False
-            buf += chunk
-        return True
-
-    # Preamble up to the first delimiter.
-    while True:
-        index = buf.find(delimiter)
-        if index >= 0:
-            buf = buf[index + len(delimiter):]
-            break
-        keep = len(delimiter)
-        buf = buf[-keep:]
-        if not fill(len(buf) + 1):
-            raise MultipartError("multipart body has no boundary")
-
+    reader = _MultipartReader(stream, boundary)
+    reader.skip_preamble()
     saved = None
-    while True:
-        fill(2)
-        if buf.startswith(b"--"):
-            return saved  # closing delimiter
-        # Part headers.
-        while b"\r\n\r\n" not in buf:
-            if len(buf) > 64 * 1024 or not fill(len(buf) + 1):
-                raise MultipartError("multipart part headers are malformed")
-        raw_headers, buf = buf.split(b"\r\n\r\n", 1)
-        name = None
-        for line in raw_headers.split(b"\r\n"):
-            if line.lower().startswith(b"content-disposition:"):
-                for param in line.split(b";")[1:]:
-                    key, _sep, value = param.strip().partition(b"=")
-                    if key.lower() == b"name":
-                        name = value.strip(b'"').decode("utf-8", "replace")
-        part_end = b"\r\n" + delimiter
-        out = None
-        path = None
-        if name == field and saved is None:
-            fd, path = tempfile.mkstemp(prefix="upload-", suffix=".mmp", dir=directory)
-            out = os.fdopen(fd, "wb")
-        try:
-            while True:
-                index = buf.find(part_end)
-                if index >= 0:
-                    if out:
-                        out.write(buf[:index])
-                    buf = buf[index + len(part_end):]
-                    break
-                safe = len(buf) - len(part_end)
-                if safe > 0:
-                    if out:
-                        out.write(buf[:safe])
-                    buf = buf[safe:]
-                if not fill(len(buf) + 1):
-                    raise MultipartError("multipart body ended before its closing boundary")
-        except BaseException:
-            if out:
-                out.close()
-                os.unlink(path)
-            raise
-        if out:
-            out.close()
-            saved = path
+    while not reader.at_end():
+        if reader.part_name() == field and saved is None:
+            saved = _save_part(reader, directory)
+        else:
+            reader.copy_part(None)
+    return saved
 
 
 def new_temp_dir() -> str:

@@ -11,6 +11,15 @@ import pytest
 from .process import EmulatorProcess
 
 
+def running(*args: str):
+    """An emulator for the scope of a fixture that ``yield from``s it, stopped at the end."""
+    server = EmulatorProcess(*args)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture
 def start_emulator():
     """Start emulators with their own options; all are stopped after the test."""

@@ -10,6 +10,9 @@
 #   CORE_MIN_PYTHON      the interpreter version needed (default 3.12)
 #   CORE_INTEGRATION     the versions that also run the integration targets (default: the last VERSION;
 #                        empty: none)
+#   CORE_UNITS           the versions that run sanity and units (default: every VERSION; empty: none)
+#   CORE_VENV_SUFFIX     appended to the virtualenvs' names (.venv-core-VERSION-SUFFIX), so that two runs side by
+#                        side do not install into the same one
 #   FIND_PYTHON          use this interpreter instead of looking one up
 #   PYTHON               the interpreter that runs find_python.py (default python3)
 #
@@ -29,6 +32,8 @@ shift
 VERSIONS=("$@")
 MIN_PYTHON="${CORE_MIN_PYTHON:-3.12}"
 INTEGRATION="${CORE_INTEGRATION-${VERSIONS[-1]}}"
+UNITS="${CORE_UNITS-${VERSIONS[*]}}"
+SUFFIX="${CORE_VENV_SUFFIX:-}"
 
 case "$COPY" in
     */ansible_collections/mstr/migration | */ansible_collections/mstr/migration/) ;;
@@ -69,7 +74,7 @@ trap report EXIT
 
 # make_venv VERSION: .venv-core-VERSION with ansible-core VERSION.* on the interpreter found above.
 make_venv() {
-    local version="$1" venv="$REPO/.venv-core-$1" stamp
+    local version="$1" venv="$REPO/.venv-core-$1$SUFFIX" stamp
     stamp="$venv/.installed-core-$version-python-$pyversion"
     if [ -e "$venv" ] && [ ! -e "$stamp" ]; then
         # made by another interpreter (ansible-core would not install on 3.11) or an install that stopped half-way
@@ -85,14 +90,14 @@ make_venv() {
 
 # in_copy VERSION command...: run command in the collection copy with the venv of VERSION first on PATH.
 in_copy() {
-    local venv="$REPO/.venv-core-$1"
+    local venv="$REPO/.venv-core-$1$SUFFIX"
     shift
     (cd "$COPY" && PATH="$venv/bin:$PATH" "$@")
 }
 
-for version in "${VERSIONS[@]}"; do
+for version in $UNITS; do
     make_venv "$version"
-    echo "== ansible-core $version ($("$REPO/.venv-core-$version/bin/python" -c \
+    echo "== ansible-core $version ($("$REPO/.venv-core-$version$SUFFIX/bin/python" -c \
         'import ansible.release; print(ansible.release.__version__)'), Python $pyversion): sanity and units"
     step "ansible-core $version sanity" \
         in_copy "$version" ansible-test sanity --local --python "$pyversion" --requirements --color no
@@ -101,9 +106,9 @@ for version in "${VERSIONS[@]}"; do
 done
 
 for version in $INTEGRATION; do
-    [ -x "$REPO/.venv-core-$version/bin/ansible-test" ] || make_venv "$version"
+    make_venv "$version"
     # What runme.sh and the modules need from the `python` on PATH (this venv's): requests, trustme (tls.py).
-    "$REPO/.venv-core-$version/bin/python" -m pip install --quiet --disable-pip-version-check \
+    "$REPO/.venv-core-$version$SUFFIX/bin/python" -m pip install --quiet --disable-pip-version-check \
         -r "$REPO/requirements.txt" -r "$REPO/tests/unit/requirements.txt"
     echo "== ansible-core $version (Python $pyversion): integration"
     step "ansible-core $version integration" \

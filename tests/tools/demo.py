@@ -8,7 +8,9 @@ Starts two emulator processes (a source and a target Library), runs
 playbooks/migrate.yml from one to the other with the example variables of the
 project package "Year", shows what happened (the files, the import plan, the
 target's objects), runs the same migration again to show that it changes
-nothing, and stops the emulators.
+nothing, rolls the import back with its record, and stops the emulators.
+Every command is printed in full, as it can be typed from the repository root
+while the emulators run. The previous run's files are moved aside, not deleted.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
+import shlex
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Optional
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -27,62 +31,116 @@ sys.path.insert(0, str(ROOT))
 from tests.emulator.process import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 
 DEMO = ROOT / "build" / "demo"
+PACKAGES = DEMO / "packages"
 DEMO_PROJECT = "B19DEDCC11D4E0EFC000EB9495D0F44F"
+CREDENTIALS = ("username=administrator", "password=mstr-emulator")  # the emulator's, published in its docs
+
+# What each outcome of the import plan means, as a sentence (see plugins/module_utils/plan.py for the outcomes).
+OUTCOME_SENTENCES = {
+    "create": "was not in the target and was created at version {version_after}",
+    "replace": "was at version {version_before} in the target and was replaced by version {version_after}",
+    "delete": "was at version {version_before} in the target and was deleted",
+    "duplicate": "was at version {version_before} in the target; it was kept, and the package's version was added "
+                 "beside it",
+    "none": "already matched the package in the target (version {version_before}) and was left as it was",
+    "unknown": "could not be compared with the target ({reason})",
+}
 
 
-def collections_path() -> Path:
-    """Make this checkout importable as ansible_collections.mstr.migration."""
+def ansible_config() -> Path:
+    """An ansible.cfg for the demo: this checkout as the collection mstr.migration, and readable output."""
     link = DEMO / "collections" / "ansible_collections" / "mstr" / "migration"
     link.parent.mkdir(parents=True, exist_ok=True)
     if not link.is_symlink():
-        if link.exists():
-            shutil.rmtree(link)
         link.symlink_to(ROOT, target_is_directory=True)
-    return DEMO / "collections"
+    config = DEMO / "ansible.cfg"
+    config.write_text("[defaults]\ncollections_path = %s\nnocolor = true\ndisplay_skipped_hosts = false\n"
+                      "callback_result_format = yaml\n" % (DEMO / "collections"))
+    return config
 
 
-def run_playbook(source: EmulatorProcess, target: EmulatorProcess, packages: Path) -> None:
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections_path()), ANSIBLE_NOCOLOR="1",
-               ANSIBLE_DISPLAY_SKIPPED_HOSTS="false", ANSIBLE_CALLBACK_RESULT_FORMAT="yaml")
-    command = [
-        str(Path(sys.executable).with_name("ansible-playbook")), str(ROOT / "playbooks" / "migrate.yml"),
-        "-e", "@" + str(ROOT / "playbooks" / "vars" / "project_package.yml"),
-        "-e", "source_base_url=" + source.base_url, "-e", "target_base_url=" + target.base_url,
-        "-e", "source_username=administrator", "-e", "source_password=mstr-emulator",
-        "-e", "target_username=administrator", "-e", "target_password=mstr-emulator",
-        "-e", "package_dir=" + str(packages),
-    ]
-    print("$ ansible-playbook playbooks/migrate.yml -e @playbooks/vars/project_package.yml ...", flush=True)
-    subprocess.run(command, env=env, check=True)
+def keep_previous_run() -> Optional[Path]:
+    """Move the previous run's files aside: its undo packages and import records are rollback points."""
+    if not PACKAGES.is_dir() or not any(PACKAGES.iterdir()):
+        return None
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    aside = DEMO / "previous" / stamp
+    number = 1
+    while aside.exists():
+        number += 1
+        aside = DEMO / "previous" / ("%s-%d" % (stamp, number))
+    aside.parent.mkdir(parents=True, exist_ok=True)
+    PACKAGES.rename(aside)
+    return aside
 
 
-def files(packages: Path) -> dict:
+def relative(path: Path) -> str:
+    return os.path.relpath(path, ROOT)
+
+
+def run_playbook(playbook: str, *variables: str) -> None:
+    """Run a playbook from the repository root, printing the command first, whole."""
+    config = ansible_config()
+    command = [relative(Path(sys.executable).with_name("ansible-playbook")), "-i", "localhost,",
+               "playbooks/" + playbook]
+    lines = ["ANSIBLE_CONFIG=%s %s" % (relative(config), shlex.join(command))]
+    for variable in variables:
+        command += ["-e", variable]
+        lines.append("-e " + shlex.quote(variable))
+    print("\n$ " + " \\\n    ".join(lines), flush=True)
+    subprocess.run(command, env=dict(os.environ, ANSIBLE_CONFIG=str(config)), cwd=ROOT, check=True)
+
+
+def connection(side: str, server: EmulatorProcess) -> list:
+    return ["%s_base_url=%s" % (side, server.base_url)] + ["%s_%s" % (side, value) for value in CREDENTIALS]
+
+
+def migrate(source: EmulatorProcess, target: EmulatorProcess) -> None:
+    run_playbook("migrate.yml", "@playbooks/vars/project_package.yml", "package_dir=%s" % PACKAGES,
+                 *connection("source", source), *connection("target", target))
+
+
+def files() -> dict:
     return {path.name: (path.stat().st_mtime_ns, hashlib.sha256(path.read_bytes()).hexdigest())
-            for path in sorted(packages.iterdir())}
+            for path in sorted(PACKAGES.iterdir())}
 
 
-def show(source: EmulatorProcess, target: EmulatorProcess, packages: Path, before: dict) -> None:
+def plan_sentences(record: dict) -> list:
+    sentences = []
+    for entry in record["plan"]:
+        what = "%s '%s' (%s)" % (entry["type_name"].capitalize(), entry["name"], entry["id"])
+        sentence = OUTCOME_SENTENCES.get(entry["outcome"], "ended as %s" % entry["outcome"])
+        sentences.append("%s %s (action %s)." % (what, sentence.format_map(dict(entry, reason=entry.get("reason"))),
+                                                 entry["action"]))
+    return sentences
+
+
+def show_files() -> None:
+    print("Files in %s:" % relative(PACKAGES))
+    for path in sorted(PACKAGES.iterdir()):
+        print("  %-52s %6d bytes  mode %s" % (path.name, path.stat().st_size, oct(path.stat().st_mode & 0o777)))
+
+
+def show(source: EmulatorProcess, target: EmulatorProcess, before: dict) -> Path:
     after = target.objects()[DEMO_PROJECT]
-    manifest = json.loads((packages / "year.mmp.json").read_text())
+    manifest = json.loads((PACKAGES / "year.mmp.json").read_text())
     print("\n==== What happened ====")
-    print("Files in %s:" % packages)
-    for path in sorted(packages.iterdir()):
-        print("  %-36s %6d bytes  mode %s" % (path.name, path.stat().st_size, oct(path.stat().st_mode & 0o777)))
+    show_files()
     package = manifest["package"]
-    print("Manifest: %d object(s), fingerprint %s..." % (len(package["objects"]), package["fingerprint"][:16]))
+    print("Manifest: %d object(s), fingerprint %s" % (len(package["objects"]), package["fingerprint"]))
     for item in package["objects"]:
-        role = "asked for" if item["explicit_included"] else "dependent"
-        print("  %s %-8s type %-3s version %s (%s)" % (item["id"], item["name"], item["type"], item["version"], role))
-    record_path = next(packages.glob("year.import.*.json"))
+        print("  '%s' (%s, type %s) at version %s: %s." % (
+            item["name"], item["id"], item["type"], item["version"],
+            "asked for" if item["explicit_included"] else "a dependent of what was asked for"))
+    record_path = next(PACKAGES.glob("year.import.*.json"))
     record = json.loads(record_path.read_text())
     print("Import plan (from %s):" % record_path.name)
-    for entry in record["plan"]:
-        print("  %-8s %-7s action %-8s version in target before: %s, after: %s" % (
-            entry["name"], entry["outcome"], entry["action"], entry["version_before"], entry["version_after"]))
+    for sentence in plan_sentences(record):
+        print("  " + sentence)
     print("Target project 'Demo Project' before: %d objects, after: %d" % (len(before), len(after)))
-    print("Undo package: %s (roll back with playbooks/import_package.yml -e rollback_record=%s)"
-          % (record["undo"]["file"], record_path))
+    print("Undo package: %s (its record: %s)" % (record["undo"]["file"], record_path.name))
     leftovers(source, target)
+    return record_path
 
 
 def leftovers(source: EmulatorProcess, target: EmulatorProcess) -> None:
@@ -90,25 +148,45 @@ def leftovers(source: EmulatorProcess, target: EmulatorProcess) -> None:
     print("Sessions, package holders and imports left on the servers: %s" % ("none" if not left else left))
 
 
+def imports_started(target: EmulatorProcess) -> int:
+    return target.state()["requests"]["byRoute"].get("POST /api/packages/imports", 0)
+
+
+def demo(source: EmulatorProcess, target: EmulatorProcess) -> None:
+    print("  source: %s\n  target: %s" % (source.base_url, target.base_url), flush=True)
+    before = target.objects()[DEMO_PROJECT]
+    migrate(source, target)
+    record_path = show(source, target, before)
+
+    print("\n==== The same migration again: nothing changed on either side ====", flush=True)
+    first, imports = files(), imports_started(target)
+    migrate(source, target)
+    print("\nFiles untouched (same mtime and sha256): %s; imports started by the second run: %d"
+          % ("yes" if files() == first else "NO", imports_started(target) - imports))
+    leftovers(source, target)
+
+    print("\n==== Roll the first import back with its record ====", flush=True)
+    run_playbook("import_package.yml", "rollback_record=%s" % record_path, *connection("target", target))
+    rollback = json.loads(max(PACKAGES.glob("year.undo.*.import.*.json")).read_text())
+    print("\nRollback plan:")
+    for sentence in plan_sentences(rollback):
+        print("  " + sentence)
+    print("Target project 'Demo Project' now: %d objects (as before the migration: %s)"
+          % (len(target.objects()[DEMO_PROJECT]), "yes" if target.objects()[DEMO_PROJECT] == before else "NO"))
+    show_files()
+    leftovers(source, target)
+
+
 def main() -> int:
-    packages = DEMO / "packages"
-    shutil.rmtree(packages, ignore_errors=True)
+    aside = keep_previous_run()
+    if aside:
+        print("The previous demo's files (undo packages and import records among them) were moved to %s"
+              % relative(aside))
     print("Starting two emulated Library servers (source and target)...", flush=True)
     source = EmulatorProcess("--processing-seconds", "0.5")
     target = EmulatorProcess("--processing-seconds", "0.5")
     try:
-        print("  source: %s\n  target: %s" % (source.base_url, target.base_url), flush=True)
-        before = target.objects()[DEMO_PROJECT]
-        run_playbook(source, target, packages)
-        show(source, target, packages, before)
-        print("\n==== The same migration again: nothing changed on either side ====", flush=True)
-        first = files(packages)
-        imports = target.state()["requests"]["byRoute"].get("POST /api/packages/imports", 0)
-        run_playbook(source, target, packages)
-        again = target.state()["requests"]["byRoute"].get("POST /api/packages/imports", 0)
-        print("\nFiles untouched (same mtime and sha256): %s; imports started by the second run: %d"
-              % ("yes" if files(packages) == first else "NO", again - imports))
-        leftovers(source, target)
+        demo(source, target)
     finally:
         source.stop()
         target.stop()

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.emulator.fixtures import start_emulator  # noqa: F401  pylint: disable=unused-import
-from tests.emulator.process import EmulatorProcess
+from tests.emulator.fixtures import running, start_emulator  # noqa: F401  pylint: disable=unused-import
 
 REPO = Path(__file__).resolve().parents[3]
 TUTORIAL = "B7CA92F04B9FAE8D941C3E9B7E0CD754"
@@ -130,9 +129,7 @@ PROJECT_SECURITY_BODY = {
 
 @pytest.fixture(scope="session")
 def emulator():
-    server = EmulatorProcess("--processing-seconds", "0.2")
-    yield server
-    server.stop()
+    yield from running("--processing-seconds", "0.2")
 
 
 @pytest.fixture

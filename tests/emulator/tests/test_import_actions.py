@@ -11,7 +11,7 @@ import pytest
 from conftest import DEMO, TUTORIAL, Api, project_body
 from test_imports import close, export, run_import, undo_url
 from tests.emulator import binaries
-from tests.emulator.process import EmulatorProcess
+from tests.emulator.fixtures import running
 
 DASHBOARD = "D43364C684E34F2FA7A2E5E6A1E5C9B1"  # nothing depends on it, so it can be deleted
 SOURCE_VERSION = "B2C3D4E5F60718293A4B5C6D7E8F91A2"
@@ -38,9 +38,7 @@ ROWS = [
 
 @pytest.fixture(scope="module")
 def fast():
-    server = EmulatorProcess("--processing-seconds", "0.02")
-    yield server
-    server.stop()
+    yield from running("--processing-seconds", "0.02")
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@
 
 from __future__ import annotations
 
-from ansible_collections.mstr.migration.plugins.module_utils.api import PackageApi
-from ansible_collections.mstr.migration.plugins.module_utils.client import Client
+from ansible_collections.mstr.migration.plugins.module_utils.package_api import PackageApi
+from ansible_collections.mstr.migration.plugins.module_utils.transport import Client
 
 PASSWORD = "mstr-emulator"
 TUTORIAL = "B7CA92F04B9FAE8D941C3E9B7E0CD754"

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mstr.migration.plugins.module_utils import api
-from ansible_collections.mstr.migration.plugins.module_utils.client import Client
+from ansible_collections.mstr.migration.plugins.module_utils import answers, objects
+from ansible_collections.mstr.migration.plugins.module_utils import package_api as api
+from ansible_collections.mstr.migration.plugins.module_utils.transport import Client
 from ansible_collections.mstr.migration.plugins.module_utils.errors import ValidationError
 
 TUTORIAL = "B7CA92F04B9FAE8D941C3E9B7E0CD754"
@@ -18,32 +19,32 @@ VENDOR_ID = "QjE5REVEQ0MxMUQ0RTBFRkMwMDBFQjk0OTVEMEY0NEY6MzY3NDRCQjUxQjRDMTRDOEN
 
 
 def test_ids_as_the_server_gives_them_out_pass_unchanged():
-    assert api.check_server_id(VENDOR_ID, "package_id") == VENDOR_ID
-    assert api._segment(VENDOR_ID, "package_id") == VENDOR_ID  # '=' stays as the pages print it
+    assert answers.check_server_id(VENDOR_ID, "package_id") == VENDOR_ID
+    assert answers.path_segment(VENDOR_ID, "package_id") == VENDOR_ID  # '=' stays as the pages print it
 
 
 @pytest.mark.parametrize("value", ["../imports/x", "..", ".", "a/b", "x?y=1", "x#", "a b", "a\r\nX-Evil: 1", "",
                                    None, 12, "%2e%2e"])
 def test_ids_that_could_leave_their_path_are_refused_naming_the_option(value):
     with pytest.raises(ValidationError) as caught:
-        api.check_server_id(value, "import_id")
+        answers.check_server_id(value, "import_id")
     assert caught.value.message.startswith("import_id: ")
 
 
 def test_the_project_header_rule():
-    assert api.project_header("configuration", TUTORIAL) is None
-    assert api.project_header("project", TUTORIAL) == TUTORIAL
-    assert api.project_header("project_security", TUTORIAL) == TUTORIAL
-    assert api.project_header(None, TUTORIAL) == TUTORIAL  # type not known yet: send what was given
-    assert api.project_header("project", "") is None
+    assert objects.project_header("configuration", TUTORIAL) is None
+    assert objects.project_header("project", TUTORIAL) == TUTORIAL
+    assert objects.project_header("project_security", TUTORIAL) == TUTORIAL
+    assert objects.project_header(None, TUTORIAL) == TUTORIAL  # type not known yet: send what was given
+    assert objects.project_header("project", "") is None
 
 
 def test_objects_are_read_in_the_project_or_in_the_configuration():
-    layer = api.PackageApi(None, TUTORIAL, "project")
-    assert layer.object_header(12, "project_object") == TUTORIAL
-    assert layer.object_header(34, "configuration_object") is None
-    assert layer.object_header(34, None) is None and layer.object_header(12, None) == TUTORIAL
-    assert api.PackageApi(None, TUTORIAL, "configuration").object_header(12, None) is None
+    assert objects.object_project(TUTORIAL, 12, "project_object") == TUTORIAL
+    assert objects.object_project(TUTORIAL, 34, "configuration_object") is None
+    assert objects.object_project(TUTORIAL, 34, None) is None and objects.object_project(TUTORIAL, 12, None) == TUTORIAL
+    configuration = api.PackageApi(None, TUTORIAL, "configuration").project_id
+    assert objects.object_project(configuration, 12, None) is None
 
 
 def test_object_lookups_run_several_at_once_and_a_missing_object_is_none(emulator):

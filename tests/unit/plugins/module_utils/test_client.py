@@ -13,10 +13,12 @@ import tracemalloc
 
 import pytest
 
-from ansible_collections.mstr.migration.plugins.module_utils import transfer
-from ansible_collections.mstr.migration.plugins.module_utils.api import PackageApi
-from ansible_collections.mstr.migration.plugins.module_utils.client import (Client, Sha256Pipe, decode_session,
-                                                                            normalise_base_url)
+from ansible_collections.mstr.migration.plugins.module_utils import files as transfer
+from ansible_collections.mstr.migration.plugins.module_utils.answers import check_package_head
+from ansible_collections.mstr.migration.plugins.module_utils.package_api import PackageApi
+from ansible_collections.mstr.migration.plugins.module_utils.session_value import decode_session
+from ansible_collections.mstr.migration.plugins.module_utils.transport import Client, Sha256Pipe
+from ansible_collections.mstr.migration.plugins.module_utils.urls import normalise_base_url
 from ansible_collections.mstr.migration.plugins.module_utils.errors import (ApiError, ResponseError, TransportError,
                                                                             ValidationError)
 from ansible_collections.mstr.migration.tests.unit.plugins.module_utils.emulated import (PASSWORD, TUTORIAL, YEAR_BODY,
@@ -208,10 +210,10 @@ def test_download_dropped_midway_is_retried_from_scratch(start_emulator):
     package_id = ready_package(client)
     server.faults(drop_next_downloads=2, drop_after_bytes=1_500_000)
     sink = ListSink()
-    stats = client.download("/packages/%s/binary" % package_id, sink, TUTORIAL)
+    stats = client.download("/packages/%s/binary" % package_id, sink, TUTORIAL, inspect=check_package_head)
     expected = server.state(checksums="true")["packages"][0]
     assert sink.restarts == 2
-    assert stats == {"size": expected["size"], "sha256": expected["sha256"], "package_magic": True}
+    assert stats == {"size": expected["size"], "sha256": expected["sha256"], "inspected": True}
     assert hashlib.sha256(sink.data).hexdigest() == expected["sha256"]
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mstr.migration.plugins.module_utils.api import PackageApi
-from ansible_collections.mstr.migration.plugins.module_utils.client import Client
+from ansible_collections.mstr.migration.plugins.module_utils.package_api import PackageApi
+from ansible_collections.mstr.migration.plugins.module_utils.transport import Client
 from ansible_collections.mstr.migration.plugins.module_utils.errors import (ApiError, OperationFailed, code_number,
                                                                             describe_sub_errors, sub_errors)
 from ansible_collections.mstr.migration.tests.unit.plugins.module_utils.emulated import (PASSWORD, TUTORIAL, YEAR,

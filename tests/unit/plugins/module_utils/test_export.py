@@ -10,12 +10,13 @@ import json
 
 import pytest
 
-from ansible_collections.mstr.migration.plugins.module_utils import export, transfer
+from ansible_collections.mstr.migration.plugins.module_utils import export, records
+from ansible_collections.mstr.migration.plugins.module_utils import files as transfer
 from ansible_collections.mstr.migration.plugins.module_utils.errors import ValidationError
 
 
 def manifest_for(data: bytes, fingerprint: str = "f" * 64) -> dict:
-    return {"format": export.MANIFEST_FORMAT, "package": {"fingerprint": fingerprint},
+    return {"format": records.MANIFEST_FORMAT, "package": {"fingerprint": fingerprint},
             "binary": {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}}
 
 
@@ -23,8 +24,8 @@ def manifest_for(data: bytes, fingerprint: str = "f" * 64) -> dict:
 def test_a_manifest_that_is_not_ours_counts_as_none(tmp_path, text):
     path = tmp_path / "p.mmp.json"
     path.write_text(text)
-    assert export.read_manifest(str(path)) == {}
-    assert export.read_manifest(str(tmp_path / "missing.json")) == {}
+    assert records.read_manifest(str(path)) == {}
+    assert records.read_manifest(str(tmp_path / "missing.json")) == {}
 
 
 def test_file_matches_only_the_same_fingerprint_and_bytes(tmp_path):
@@ -48,8 +49,8 @@ def test_a_file_of_another_size_is_not_read(tmp_path, monkeypatch):
 
 def test_paths_are_checked_before_any_request(tmp_path):
     dest = str(tmp_path / "p.mmp")
-    export.check_paths(dest, export.manifest_path(dest, None))
-    assert export.manifest_path(dest, None) == dest + ".json"
+    export.check_paths(dest, records.manifest_path(dest, None))
+    assert records.manifest_path(dest, None) == dest + ".json"
     with pytest.raises(ValidationError) as same:
         export.check_paths(dest, dest)
     assert same.value.option == "manifest"
@@ -64,6 +65,6 @@ def test_paths_are_checked_before_any_request(tmp_path):
 def test_the_manifest_is_replaced_whole(tmp_path):
     path = tmp_path / "p.mmp.json"
     path.write_text("old")
-    export.write_json(str(path), {"format": export.MANIFEST_FORMAT, "n": 1})
+    records.write_json(str(path), {"format": records.MANIFEST_FORMAT, "n": 1})
     assert json.loads(path.read_text())["n"] == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.mmp.json"]

@@ -18,10 +18,12 @@ import urllib3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.mstr.migration.plugins.module_utils import api
-from ansible_collections.mstr.migration.plugins.module_utils import client as client_module
-from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
-from ansible_collections.mstr.migration.plugins.module_utils.client import Client, decode_session, normalise_base_url
+from ansible_collections.mstr.migration.plugins.module_utils import answers
+from ansible_collections.mstr.migration.plugins.module_utils import definition as pkg
+from ansible_collections.mstr.migration.plugins.module_utils import waits
+from ansible_collections.mstr.migration.plugins.module_utils.session_value import decode_session
+from ansible_collections.mstr.migration.plugins.module_utils.transport import Client
+from ansible_collections.mstr.migration.plugins.module_utils.urls import normalise_base_url
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
 from ansible_collections.mstr.migration.plugins.module_utils.runner import connection_settings
 
@@ -86,7 +88,7 @@ def test_wait_loop_survives_any_answer(answers):
     def sleep(seconds):
         now[0] += seconds
 
-    only_mstr_errors(api.wait_for_status, read, "READY", "package P", 3, lambda: now[0], sleep)
+    only_mstr_errors(waits.wait_for_status, read, "READY", "package P", 3, lambda: now[0], sleep)
 
 
 @settings(max_examples=300, deadline=None)
@@ -178,7 +180,7 @@ class _Answer:
     lambda start: start + b"rest"))
 def test_the_start_of_any_download_is_judged_cleanly(head):
     try:
-        judged = client_module._looks_like_a_package(head, _Answer(), "GET /api/x")  # pylint: disable=protected-access
+        judged = answers.check_package_head(head, "application/octet-stream", "GET /api/x", _Answer.status_code)
     except MstrError:
         return
-    assert judged is head.startswith(client_module.PACKAGE_MAGIC)
+    assert judged is head.startswith(answers.PACKAGE_MAGIC)

@@ -18,11 +18,13 @@ import pytest
 import requests
 
 from ansible_collections.mstr.migration.plugins.module_utils import export, importer
-from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
-from ansible_collections.mstr.migration.plugins.module_utils import transfer
-from ansible_collections.mstr.migration.plugins.module_utils.api import PackageApi
-from ansible_collections.mstr.migration.plugins.module_utils.client import (PACKAGE_MAGIC, Client, decode_session,
-                                                                            normalise_base_url, not_a_package_warning)
+from ansible_collections.mstr.migration.plugins.module_utils import definition as pkg
+from ansible_collections.mstr.migration.plugins.module_utils import files as transfer
+from ansible_collections.mstr.migration.plugins.module_utils.answers import PACKAGE_MAGIC, not_a_package_warning
+from ansible_collections.mstr.migration.plugins.module_utils.package_api import PackageApi
+from ansible_collections.mstr.migration.plugins.module_utils.session_value import decode_session
+from ansible_collections.mstr.migration.plugins.module_utils.transport import Client
+from ansible_collections.mstr.migration.plugins.module_utils.urls import normalise_base_url
 from ansible_collections.mstr.migration.plugins.module_utils.errors import (ResponseError, TransportError,
                                                                             ValidationError, WaitTimeout)
 from ansible_collections.mstr.migration.plugins.module_utils.runner import connection_settings, credential_warnings
@@ -289,6 +291,9 @@ def test_a_session_whose_token_or_cookie_cannot_be_a_header_is_refused(emulator)
     ({"login_mode": "standard"}, {"base_url": "http://localhost/L", "validate_certs": True}, None),
     ({"login_mode": "standard"}, {"base_url": "http://[::1]:8080/L", "validate_certs": True}, None),
     ({"login_mode": "standard"}, {"base_url": "http://10.1.2.3/L", "validate_certs": True}, "over plain http"),
+    # Plain http has no certificate: validate_certs false adds nothing to say (and never "set ca_path").
+    ({"login_mode": "standard"}, {"base_url": "http://127.0.0.1:8080/L", "validate_certs": False}, None),
+    ({"login_mode": "standard"}, {"base_url": "http://10.1.2.3/L", "validate_certs": False}, "over plain http"),
 ])
 def test_credentials_over_plain_http_or_unchecked_tls_are_warned_about(params, settings, expected):
     warnings = credential_warnings(params, None, settings)
@@ -296,6 +301,8 @@ def test_credentials_over_plain_http_or_unchecked_tls_are_warned_about(params, s
         assert warnings == []
     else:
         assert len(warnings) == 1 and expected in warnings[0]
+    if settings["base_url"].startswith("http://"):
+        assert not [warning for warning in warnings if "ca_path" in warning]
     assert credential_warnings(params, {"token": "t"}, settings) == []  # no credentials sent: a session
 
 

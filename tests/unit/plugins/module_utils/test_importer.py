@@ -11,7 +11,8 @@ import os
 
 import pytest
 
-from ansible_collections.mstr.migration.plugins.module_utils import export, importer, transfer
+from ansible_collections.mstr.migration.plugins.module_utils import importer, records
+from ansible_collections.mstr.migration.plugins.module_utils import files as transfer
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
 
 OBJECTS = [{"id": "8D679D5111D3E4981000E787EC6DE8A4", "name": "Year", "type": 12, "version": "A" * 32,
@@ -24,7 +25,7 @@ UNDO_BYTES = transfer.PACKAGE_MAGIC + b"undo bytes"
 def write_package(tmp_path, data=PACKAGE_BYTES, objects=None) -> str:
     src = tmp_path / "year.mmp"
     src.write_bytes(data)
-    manifest = {"format": export.MANIFEST_FORMAT,
+    manifest = {"format": records.MANIFEST_FORMAT,
                 "package": {"type": "project", "objects": OBJECTS if objects is None else objects},
                 "binary": {"file": "year.mmp", "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}}
     (tmp_path / "year.mmp.json").write_text(json.dumps(manifest))
@@ -57,7 +58,7 @@ def test_without_manifest_nothing_is_read_and_nothing_is_planned(tmp_path):
     src = tmp_path / "year.mmp"
     src.write_bytes(PACKAGE_BYTES)
     expected = {"src": str(src), "size": len(PACKAGE_BYTES), "sha256": None, "manifest": None, "type": None, "objects": None,
-                "record_target": None}
+                "record_target": None, "links": None, "story": None}
     assert importer.verify_source(str(src), None) == expected
 
 
@@ -72,11 +73,11 @@ def test_an_import_record_checks_its_undo_package(tmp_path):
     undo = tmp_path / "year.undo.20261129T182100Z.mmp"
     undo.write_bytes(UNDO_BYTES)
     record = tmp_path / "year.import.20261129T182100Z.json"
-    record.write_text(json.dumps({"format": importer.RECORD_FORMAT, "package": {"type": "project"}, "undo": {
+    record.write_text(json.dumps({"format": records.RECORD_FORMAT, "package": {"type": "project"}, "undo": {
         "file": undo.name, "size": len(UNDO_BYTES), "sha256": hashlib.sha256(UNDO_BYTES).hexdigest()}}))
     source = importer.verify_source(str(undo), str(record))
     assert source["manifest"] == str(record) and source["objects"] is None and source["type"] == "project"
-    record.write_text(json.dumps({"format": importer.RECORD_FORMAT, "undo": None}))
+    record.write_text(json.dumps({"format": records.RECORD_FORMAT, "undo": None}))
     with pytest.raises(ValidationError, match="^manifest: .* describes no package file"):
         importer.verify_source(str(undo), str(record))
 
@@ -103,8 +104,8 @@ def test_rollback_points_never_replace_a_file(tmp_path):
         (tmp_path / name).write_bytes(data)
     undo = tmp_path / ".undo.part"
     undo.write_bytes(b"new undo")
-    undo_path, record_path = importer._place(str(tmp_path), "year", stamp, str(undo),
-                                             lambda path: {"undo": os.path.basename(path)})
+    undo_path, record_path = records.place_rollback_point(str(tmp_path), "year", stamp, str(undo),
+                                                          lambda path: {"undo": os.path.basename(path)})
     # The first two suffixes are taken by one file each; the third is free for both.
     assert os.path.basename(undo_path) == "year.undo.%s-3.mmp" % stamp
     assert os.path.basename(record_path) == "year.import.%s-3.json" % stamp
@@ -123,7 +124,7 @@ def test_a_record_that_cannot_be_written_keeps_the_undo_package_and_names_it(tmp
     def unwritable(path):
         raise OSError(28, "No space left on device")
     with pytest.raises(MstrError) as caught:
-        importer._place(str(tmp_path), "year", "20261129T182100Z", str(undo), unwritable)
+        records.place_rollback_point(str(tmp_path), "year", "20261129T182100Z", str(undo), unwritable)
     assert "No space left on device" in caught.value.message
     assert caught.value.details["undo_package"] == str(tmp_path / "year.undo.20261129T182100Z.mmp")
     assert (tmp_path / "year.undo.20261129T182100Z.mmp").read_bytes() == b"new undo"
@@ -148,6 +149,23 @@ def test_a_damaged_manifest_is_refused_before_any_request(tmp_path, change, frag
     manifest["package"].update(change)
     (tmp_path / "year.mmp.json").write_text(json.dumps(manifest))
     with pytest.raises(ValidationError, match="^manifest: .*" + fragment):
+        importer.verify_source(src, None)
+
+
+@pytest.mark.parametrize("package", ["x", [1], 5])
+def test_a_manifest_whose_package_is_not_an_object_is_named(tmp_path, package):
+    src = write_package(tmp_path)
+    manifest = json.loads((tmp_path / "year.mmp.json").read_text())
+    manifest["package"] = package
+    (tmp_path / "year.mmp.json").write_text(json.dumps(manifest))
+    with pytest.raises(ValidationError, match="^manifest: .* is damaged: its \"package\" is .*, not an object"):
+        importer.verify_source(src, None)
+
+
+def test_a_manifest_nested_deeper_than_python_recurses_is_not_json(tmp_path):
+    src = write_package(tmp_path)
+    (tmp_path / "year.mmp.json").write_text("[" * 200000 + "]" * 200000)
+    with pytest.raises(ValidationError, match="^manifest: .* is not JSON"):
         importer.verify_source(src, None)
 
 
@@ -178,10 +196,10 @@ def test_a_name_taken_between_check_and_link_gives_the_undo_package_its_temporar
     temp.write_bytes(b"undo")
     placed = tmp_path / "year.undo.S.mmp"
     os.link(temp, placed)
-    importer._unplace(str(temp), str(placed))  # hard link: the temporary name still holds the file
+    records._unplace(str(temp), str(placed))  # hard link: the temporary name still holds the file
     assert not placed.exists() and temp.read_bytes() == b"undo"
     os.replace(temp, placed)
-    importer._unplace(str(temp), str(placed))  # renamed: back to the temporary name
+    records._unplace(str(temp), str(placed))  # renamed: back to the temporary name
     assert not placed.exists() and temp.read_bytes() == b"undo"
 
 
@@ -208,5 +226,5 @@ def test_a_file_that_changes_between_its_check_and_its_upload_is_not_imported(tm
 
 def test_a_record_name_the_file_system_refuses_is_a_clear_error(tmp_path):
     with pytest.raises(MstrError, match="the import record could not be written to .*: File name too long"):
-        importer._place(str(tmp_path), "y" * 300, "20261129T182100Z", None, lambda path: {"undo": None})
+        records.place_rollback_point(str(tmp_path), "y" * 300, "20261129T182100Z", None, lambda path: {"undo": None})
     assert os.listdir(tmp_path) == []

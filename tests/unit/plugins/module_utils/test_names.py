@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
-from ansible_collections.mstr.migration.plugins.module_utils.api import PackageApi, project_id_by_name
+from ansible_collections.mstr.migration.plugins.module_utils import definition
+from ansible_collections.mstr.migration.plugins.module_utils import names as pkg
+from ansible_collections.mstr.migration.plugins.module_utils import objects
+from ansible_collections.mstr.migration.plugins.module_utils.names import project_id_by_name
+from ansible_collections.mstr.migration.plugins.module_utils.package_api import PackageApi
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
 from ansible_collections.mstr.migration.tests.unit.plugins.module_utils.emulated import DEMO, TUTORIAL, YEAR, logged_in
 
@@ -66,10 +69,10 @@ def test_a_typo_gets_close_names_of_that_type(emulator):
 
 def test_the_same_object_by_name_and_by_id_is_refused(emulator):
     api = PackageApi(logged_in(emulator), TUTORIAL, "project")
-    body = pkg.validate_definition("project", None, [{"name": "Year", "type": "attribute", "action": "replace"},
-                                                     {"id": YEAR, "type": 12, "action": "force_replace"}], TUTORIAL)
+    body = definition.validate_definition("project", None, [{"name": "Year", "type": "attribute", "action": "replace"},
+                                                            {"id": YEAR, "type": 12, "action": "force_replace"}], TUTORIAL)
     with pytest.raises(ValidationError) as caught:
-        pkg.resolve_names(api, body)
+        definition.resolve_names(api, body)
     assert caught.value.message == "content: lists %s more than once (by id, or by id and by name)" % YEAR
 
 
@@ -82,10 +85,10 @@ def test_candidates_show_their_folder_when_the_server_gives_it():
 @pytest.mark.parametrize("number, name", [(12, "attribute"), (34, "user or user_group"), (77, "content_group"),
                                           (99, "type 99")])
 def test_type_names_for_messages(number, name):
-    assert pkg.type_name(number) == name
+    assert objects.type_name(number) == name
 
 
 def test_messages_name_types_not_numbers():
     with pytest.raises(ValidationError) as caught:
-        pkg.validate_definition("configuration", None, [{"id": YEAR, "type": 12}], None)
+        definition.validate_definition("configuration", None, [{"id": YEAR, "type": 12}], None)
     assert "attribute (type 12) is a project-level object" in caught.value.message

@@ -10,8 +10,9 @@ import time
 
 import pytest
 
-from ansible_collections.mstr.migration.plugins.module_utils import api
-from ansible_collections.mstr.migration.plugins.module_utils import package as pkg
+from ansible_collections.mstr.migration.plugins.module_utils import definition as pkg
+from ansible_collections.mstr.migration.plugins.module_utils import objects
+from ansible_collections.mstr.migration.plugins.module_utils import waits
 from ansible_collections.mstr.migration.plugins.module_utils.errors import (OperationFailed, ValidationError,
                                                                             WaitTimeout)
 
@@ -76,6 +77,10 @@ def test_safe_defaults():
 
 @pytest.mark.parametrize("package_type, settings, content, project, option, fragment", [
     ("project", None, [{"id": "8D679D51", "type": 12}], TUTORIAL, "content[0].id", "32 hexadecimal"),
+    ("project", None, [{"id": "8D679D5111D3E4981000E787EC6DE8A4\n", "type": 12}], TUTORIAL, "content[0].id",
+     "32 hexadecimal"),
+    ("project", None, [{"id": "8D679D5111D3E4981000E787EC6DE8A4", "type": 12}], TUTORIAL + "\n", "project_id",
+     "32 hexadecimal"),
     ("project", None, [{"id": YEAR, "type": "cube-ish"}], TUTORIAL, "content[0].type", "unknown object type"),
     ("project", None, [{"id": YEAR, "type": 0}], TUTORIAL, "content[0].type", "not a MicroStrategy object type"),
     ("project", None, [{"id": YEAR, "type": 4096}], TUTORIAL, "content[0].type", "not a MicroStrategy object type"),
@@ -113,12 +118,24 @@ def test_bad_definitions_name_the_option(package_type, settings, content, projec
     assert caught.value.message.startswith(option + ":")
 
 
+def _validation_cpu_seconds(content) -> float:
+    """The best of three, in CPU time of this process: wall time on a loaded machine says more about the machine."""
+    best = None
+    for attempt in range(3):
+        started = time.process_time()
+        pkg.validate_definition("project", {"default_action": "replace"}, content, TUTORIAL)
+        spent = time.process_time() - started
+        best = spent if best is None else min(best, spent)
+    return best
+
+
 def test_validation_is_linear_in_the_number_of_objects():
-    """20,000 objects (a bulk package) validate in well under 0.5 s; a quadratic duplicate check took 4 s."""
+    """Ten times the objects cost about ten times the time (a quadratic duplicate check: a hundred, and 4 s for 20,000)."""
     content = [{"id": "%032X" % (0xBB0000 + n), "type": "metric"} for n in range(20000)]
-    started = time.perf_counter()
+    small, large = _validation_cpu_seconds(content[:2000]), _validation_cpu_seconds(content)
+    assert large < 2.0
+    assert large < 30 * max(small, 0.001), (small, large)
     body = pkg.validate_definition("project", {"default_action": "replace"}, content, TUTORIAL)
-    assert time.perf_counter() - started < 0.5
     assert len(body["content"]) == 20000
     with pytest.raises(ValidationError) as caught:
         pkg.validate_definition("project", None, content + [content[7], content[3]], TUTORIAL)
@@ -128,7 +145,7 @@ def test_validation_is_linear_in_the_number_of_objects():
 @pytest.mark.parametrize("value, number", [(12, 12), ("12", 12), ("attribute", 12), ("User_Group", 34),
                                            ("security_role", 44), (99, 99)])
 def test_object_type_names_and_numbers(value, number):
-    assert pkg.object_type_number(value, "t") == number
+    assert objects.object_type_number(value, "t") == number
 
 
 def read_back(body, extra=()):
@@ -222,8 +239,8 @@ def scripted(statuses, fake, request_seconds=0.01):
 
 def test_wait_polls_fast_then_backs_off_with_a_cap():
     fake = FakeTime()
-    api.wait_for_status(scripted(["PROCESSING"] * 60 + ["READY"], fake), "READY", "package P", 1000,
-                        clock=fake.clock, sleep=fake.sleep, max_interval=5.0)
+    waits.wait_for_status(scripted(["PROCESSING"] * 60 + ["READY"], fake), "READY", "package P", 1000,
+                          clock=fake.clock, sleep=fake.sleep, max_interval=5.0)
     assert fake.sleeps[0] == pytest.approx(0.05)
     assert all(b >= a - 1e-9 for a, b in zip(fake.sleeps, fake.sleeps[1:]))  # never faster again
     assert max(fake.sleeps) == pytest.approx(5.0)
@@ -236,15 +253,15 @@ def test_wait_notices_the_end_within_100ms_plus_10_percent(processing):
     def read():
         fake.now += 0.005
         return {"status": "READY" if fake.now >= processing else "processing"}
-    body = api.wait_for_status(read, "READY", "package P", 1000, clock=fake.clock, sleep=fake.sleep)
+    body = waits.wait_for_status(read, "READY", "package P", 1000, clock=fake.clock, sleep=fake.sleep)
     assert body["elapsed"] <= processing + 0.1 + 0.1 * processing
 
 
 def test_wait_is_case_insensitive_and_fails_fast_with_the_server_message():
     fake = FakeTime()
     with pytest.raises(OperationFailed) as caught:
-        api.wait_for_status(scripted(["processing", "creation_failed"], fake), "READY", "package P", 600,
-                            clock=fake.clock, sleep=fake.sleep)
+        waits.wait_for_status(scripted(["processing", "creation_failed"], fake), "READY", "package P", 600,
+                              clock=fake.clock, sleep=fake.sleep)
     assert "CREATION_FAILED" in caught.value.message and "Object Year is locked" in caught.value.message
     assert fake.now < 1
 
@@ -252,17 +269,17 @@ def test_wait_is_case_insensitive_and_fails_fast_with_the_server_message():
 def test_wait_timeout_says_last_status_and_elapsed_time():
     fake = FakeTime()
     with pytest.raises(WaitTimeout) as caught:
-        api.wait_for_status(scripted(["PROCESSING"] * 1000, fake), "READY", "package P", 10,
-                            clock=fake.clock, sleep=fake.sleep)
+        waits.wait_for_status(scripted(["PROCESSING"] * 1000, fake), "READY", "package P", 10,
+                              clock=fake.clock, sleep=fake.sleep)
     assert "still PROCESSING after 10." in caught.value.message
     assert caught.value.details["status"] == "PROCESSING"
     assert 10 <= caught.value.details["elapsed"] < 10.5
 
 
 def test_project_header_rule():
-    assert api.project_header("configuration", TUTORIAL) is None
-    assert api.project_header("project", TUTORIAL) == TUTORIAL
-    assert api.project_header("project_security", TUTORIAL) == TUTORIAL
+    assert objects.project_header("configuration", TUTORIAL) is None
+    assert objects.project_header("project", TUTORIAL) == TUTORIAL
+    assert objects.project_header("project_security", TUTORIAL) == TUTORIAL
 
 
 def test_wait_keeps_going_through_an_outage_and_stops_on_a_refusal():
@@ -275,16 +292,16 @@ def test_wait_keeps_going_through_an_outage_and_stops_on_a_refusal():
         if isinstance(answer, Exception):
             raise answer
         return answer
-    assert api.wait_for_status(read, "IMPORTED", "import I", 600, clock=fake.clock, sleep=fake.sleep)["status"] \
+    assert waits.wait_for_status(read, "IMPORTED", "import I", 600, clock=fake.clock, sleep=fake.sleep)["status"] \
         == "IMPORTED"
 
     def refused():
         raise ApiError(401, "GET", "/api/x", code="ERR009")
     with pytest.raises(ApiError):
-        api.wait_for_status(refused, "IMPORTED", "import I", 600, clock=fake.clock, sleep=fake.sleep)
+        waits.wait_for_status(refused, "IMPORTED", "import I", 600, clock=fake.clock, sleep=fake.sleep)
 
     def down():
         raise TransportError("no answer from the server")
     with pytest.raises(WaitTimeout) as caught:
-        api.wait_for_status(down, "IMPORTED", "import I", 10, clock=fake.clock, sleep=fake.sleep)
+        waits.wait_for_status(down, "IMPORTED", "import I", 10, clock=fake.clock, sleep=fake.sleep)
     assert "could not be read" in caught.value.message and "no answer from the server" in caught.value.message

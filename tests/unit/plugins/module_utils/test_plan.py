@@ -78,6 +78,9 @@ def test_plan_entries_summary_and_the_need_to_import():
     assert plan.needs_import(entries)
     assert not plan.needs_import(entries[:1])
     assert plan.needs_import([])  # nothing listed: nothing to compare, so no proof that nothing changes
+    # The line a playbook prints per object.
+    assert [e["line"] for e in entries] == ["unchanged attribute 'Year' (8D679D5111D3E4981000E787EC6DE8A4)",
+                                            "create table 'LU_YEAR' (8D6793C211D3E4981000E787EC6DE8A4)"]
     unknown = plan.build_plan(objects, [None, None], "cannot tell")
     assert {e["outcome"] for e in unknown} == {"unknown"} and unknown[0]["reason"] == "cannot tell"
     assert plan.describe(plan.summary(entries)) == "1 created, 1 unchanged"

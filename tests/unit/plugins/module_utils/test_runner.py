@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mstr.migration.plugins.module_utils.client import Client
+from ansible_collections.mstr.migration.plugins.module_utils.transport import Client
 from ansible_collections.mstr.migration.plugins.module_utils.errors import ValidationError
 from ansible_collections.mstr.migration.plugins.module_utils.runner import check_project_options, connection_settings
 
@@ -48,8 +48,8 @@ def test_a_project_name_wins_over_a_project_id_from_the_environment(monkeypatch)
     assert options == {"project": "Demo Project", "project_id": None}
 
 
-def test_a_project_name_and_an_id_the_task_sets_are_refused(monkeypatch):
+def test_a_project_name_wins_over_a_project_id_the_task_sets(monkeypatch):
     monkeypatch.delenv("MSTR_PROJECT_ID", raising=False)
-    with pytest.raises(ValidationError) as caught:
-        check_project_options({"project": "Demo Project", "project_id": "B7CA92F04B9FAE8D941C3E9B7E0CD754"})
-    assert caught.value.message == "project: give project (the name) or project_id, not both"
+    options = {"project": "Demo Project", "project_id": "B7CA92F04B9FAE8D941C3E9B7E0CD754"}
+    check_project_options(options)
+    assert options == {"project": "Demo Project", "project_id": None}

@@ -17,7 +17,8 @@ import sys
 import pytest
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.mstr.migration.plugins.module_utils import export, importer, transfer
+from ansible_collections.mstr.migration.plugins.module_utils import export, importer, records
+from ansible_collections.mstr.migration.plugins.module_utils import files as transfer
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
 from ansible_collections.mstr.migration.tests.emulator.binaries import VENDOR_MAGIC
 from ansible_collections.mstr.migration.tests.unit.plugins.module_utils.emulated import TUTORIAL, YEAR_BODY, logged_in
@@ -124,8 +125,8 @@ def test_the_undo_package_and_the_record_never_land_on_the_source(tmp_path):
     os.link(src, tmp_path / ("year.undo.%s.mmp" % stamp))
     undo_temp = tmp_path / ".year.undo.part"
     undo_temp.write_bytes(PACKAGE_START + b"the undo package")
-    undo_path, record_path = importer._place(str(tmp_path), "year", stamp, str(undo_temp),
-                                             lambda path: {"undo": os.path.basename(path)})
+    undo_path, record_path = records.place_rollback_point(str(tmp_path), "year", stamp, str(undo_temp),
+                                                          lambda path: {"undo": os.path.basename(path)})
     assert undo_path == str(tmp_path / ("year.undo.%s-2.mmp" % stamp))
     assert record_path == str(tmp_path / ("year.import.%s-2.json" % stamp))
     assert src.read_bytes() == PACKAGE_START + b"the package"
@@ -227,7 +228,8 @@ def test_a_file_too_big_for_the_process_limit_is_a_clear_error(start_emulator, t
     script = """
 import json, resource, signal, sys
 from ansible_collections.mstr.migration.plugins.module_utils import export
-from ansible_collections.mstr.migration.plugins.module_utils.client import decode_session, Client
+from ansible_collections.mstr.migration.plugins.module_utils.session_value import decode_session
+from ansible_collections.mstr.migration.plugins.module_utils.transport import Client
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError
 session, body, dest, manifest = json.loads(sys.argv[1])
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit then fails with EFBIG
@@ -305,8 +307,8 @@ def test_an_undo_package_that_cannot_be_written_is_named_and_the_record_still_wr
                                     % (tmp_path / "year.undo.mmp"))
     undo["sink"].discard()
     monkeypatch.undo()
-    undo_path, record_path = importer._place(str(tmp_path), "year", "20260101T000000Z", None,
-                                             lambda path: {"undo": path, "undo_error": undo["error"]})
+    undo_path, record_path = records.place_rollback_point(str(tmp_path), "year", "20260101T000000Z", None,
+                                                          lambda path: {"undo": path, "undo_error": undo["error"]})
     assert undo_path is None and json.loads(pathlib.Path(record_path).read_text())["undo_error"] == undo["error"]
     assert sorted(os.listdir(tmp_path)) == ["year.import.20260101T000000Z.json", "year.mmp"]
 
@@ -317,7 +319,7 @@ def test_a_record_whose_bytes_cannot_be_written_keeps_the_undo_package_and_names
     real_fdopen = os.fdopen
     monkeypatch.setattr(transfer.os, "fdopen", lambda fd, mode: FailingFile(real_fdopen(fd, mode), errno.ENOSPC, 0))
     with pytest.raises(MstrError) as caught:
-        importer._place(str(tmp_path), "year", "20260101T000000Z", str(undo), lambda path: {"undo": path})
+        records.place_rollback_point(str(tmp_path), "year", "20260101T000000Z", str(undo), lambda path: {"undo": path})
     record = tmp_path / "year.import.20260101T000000Z.json"
     saved = tmp_path / "year.undo.20260101T000000Z.mmp"
     assert caught.value.message == ("the import record could not be written to %s: No space left on device "
