@@ -152,8 +152,14 @@ complexity: venv ## flake8's mccabe: no function in plugins/ above complexity 10
 lint: venv collection-copy ## ansible-lint, production profile
 	ANSIBLE_COLLECTIONS_PATH="$(BUILD_ROOT)" PATH="$(CURDIR)/$(BIN):$$PATH" ansible-lint --offline
 
-changelog-lint: venv ## antsibull-changelog lint of the fragments
+changelog-lint: venv ## antsibull-changelog lint of the fragments, and CHANGELOG.rst is what they make
 	$(BIN)/antsibull-changelog lint
+	@copy=$$(mktemp -d) && trap 'rm -rf "$$copy"' EXIT && \
+	  git ls-files -co --exclude-standard | tar -cf - -T - | tar -xf - -C "$$copy" && \
+	  (cd "$$copy" && printf 'ancestor: null\nreleases: {}\n' > changelogs/changelog.yaml && \
+	   PATH="$(CURDIR)/$(BIN):$$PATH" antsibull-changelog release --version $$(sed -n 's/^version: //p' galaxy.yml)) && \
+	  diff -u CHANGELOG.rst "$$copy/CHANGELOG.rst" && diff -u changelogs/changelog.yaml "$$copy/changelogs/changelog.yaml" \
+	  || { echo "CHANGELOG.rst is not what the fragments make: run make changelog and commit it"; exit 1; }
 
 # Regenerate CHANGELOG.rst and changelogs/changelog.yaml from the fragments. Until 1.0.0 ships, its notes are
 # rebuilt from all fragments each time (antsibull-changelog cannot update a release that has a summary).
