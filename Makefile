@@ -53,7 +53,7 @@ test: venv ## every suite below, as CI runs it (.ci/run)
 	  { echo "== make test FAILED:"; cat "$(SUITE_LOGS)/timings.txt"; exit 1; }
 	@echo "== make test: all test suites passed:"; cat "$(SUITE_LOGS)/timings.txt"
 
-# The lanes of `make test`, balanced by the times measured (docs/hacking.md): the two integration passes in
+# The lanes of `make test`, balanced by the times measured (docs/hacking.md, "Where the time of make test goes"): the two integration passes in
 # different lanes, the matrix's sanity and units spread over all three.
 lane-integration:
 	$(call lane,integration,integration conformance-only matrix-latest-units)
