@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from tests.emulator.fixtures import running, start_emulator  # noqa: F401  pylint: disable=unused-import
+from tests.emulator.process import EmulatorProcess
 
 REPO = Path(__file__).resolve().parents[3]
 TUTORIAL = "B7CA92F04B9FAE8D941C3E9B7E0CD754"
@@ -138,6 +139,16 @@ def emu(emulator):
     emulator.reset()
     yield emulator
     emulator.reset()
+
+
+@pytest.fixture(scope="module")
+def storage_pair(tmp_path_factory):
+    """Two Libraries that share one Storage Service (``--storage-dir``), for the Workstation route's tests."""
+    store = str(tmp_path_factory.mktemp("storage-service"))
+    started = [EmulatorProcess("--processing-seconds", "0.2", "--storage-dir", store) for _side in range(2)]
+    yield started
+    for server in started:
+        server.stop()
 
 
 @pytest.fixture

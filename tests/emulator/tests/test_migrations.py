@@ -81,23 +81,14 @@ def create_body(object_id=YEAR, include=True, action="replace", kind="project", 
 CONFIGURATION = create_body(ADMINISTRATOR, include=False, kind="configuration")
 
 
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory):
-    store = str(tmp_path_factory.mktemp("storage-service"))
-    started = [EmulatorProcess("--processing-seconds", "0.2", "--storage-dir", store) for _side in range(2)]
-    yield started
-    for server in started:
-        server.stop()
-
-
 @pytest.fixture
-def pair(servers):
-    for server in servers:
+def pair(storage_pair):
+    for server in storage_pair:
         server.reset()
-    yield [Library(server) for server in servers]
-    for server in servers:
+    yield [Library(server) for server in storage_pair]
+    for server in storage_pair:
         server.reset()
-    assert servers[0].state()["storage"]["files"] == []  # each side removed what it wrote: nothing is left
+    assert storage_pair[0].state()["storage"]["files"] == []  # each side removed what it wrote: nothing is left
 
 
 def created(source: Library, body=None, project=TUTORIAL) -> str:
@@ -477,17 +468,17 @@ def test_injected_validation_failure(pair):
     assert validation["status"] == "validation_failed" and "injected" in validation["message"]
 
 
-def test_validation_refusals(pair, servers, start_emulator):
+def test_validation_refusals(pair, storage_pair, start_emulator):
     source, target = pair
     migration_id = created(source)
     body = validation_body(source.get(migration_id, showContent="all").json())
     rule_error(target.call("PUT", "/api/migrations/%s/validation" % migration_id, json=body), 400, "ERR005",
                "packageInfo.status")
     body["packageInfo"]["status"] = "created"
-    late = Library(start_emulator("--storage-dir", servers[0].state()["storage"]["directory"],
+    late = Library(start_emulator("--storage-dir", storage_pair[0].state()["storage"]["directory"],
                                   "--clock-offset", "301"))
     rule_error(late.call("PUT", "/api/migrations/%s/validation" % migration_id, json=body), 400, "ERR006", CLOCKS)
-    close = Library(start_emulator("--storage-dir", servers[0].state()["storage"]["directory"],
+    close = Library(start_emulator("--storage-dir", storage_pair[0].state()["storage"]["directory"],
                                    "--clock-offset", "-290"))
     assert close.call("PUT", "/api/migrations/%s/validation" % migration_id, json=body).status_code == 202
     close.server.reset()

@@ -212,21 +212,12 @@ def nothing_left(pair):
         assert (state["migrations"], state["migrationGroups"], state["storage"]["files"]) == ([], [], []), state
 
 
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory):
-    store = str(tmp_path_factory.mktemp("storage-service"))
-    started = [EmulatorProcess("--processing-seconds", "0.2", "--storage-dir", store) for _side in range(2)]
-    yield started
-    for server in started:
-        server.stop()
-
-
 @pytest.fixture
-def pair(servers):
-    for server in servers:
+def pair(storage_pair):
+    for server in storage_pair:
         server.reset()
-    yield [Side(server) for server in servers]
-    for server in servers:
+    yield [Side(server) for server in storage_pair]
+    for server in storage_pair:
         server.reset()
 
 
