@@ -214,7 +214,13 @@ def _side_settings(params: dict, side: str) -> tuple:
 def _open_side(module, side: str, merged: dict, session: Optional[dict], settings: dict) -> Client:
     for warning in credential_warnings(merged, session, settings):
         module.warn("%s: %s" % (side, warning))
-    client = open_client(merged, session, settings)
+    try:
+        client = open_client(merged, session, settings)
+    except MstrError as exc:
+        exc.message = "%s (%s), %s: %s" % (side, settings["base_url"], "logging in" if session is None else
+                                           "resuming the session", exc.message)
+        exc.details.update(side=side, step="logging in" if session is None else "resuming the session")
+        raise
     client.logged_in_here = session is None
     return client
 
