@@ -146,9 +146,9 @@ EXAMPLES = r"""
              password: "{{ vault_builder_password }}", project: MicroStrategy Tutorial}
     target: {base_url: https://prod.example.com/MicroStrategyLibrary, username: builder,
              password: "{{ vault_builder_password }}", project: Demo Project}
-    name: Year attribute for review
+    name: Category attribute for review
     type: project
-    content: [{id: 8D679D5111D3E4981000E787EC6DE8A4, type: attribute}]
+    content: [{id: 8D679D3711D3E4981000E787EC6DE8A4, type: attribute}]
     approval: request
   register: requested
 

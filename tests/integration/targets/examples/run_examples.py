@@ -36,12 +36,15 @@ def examples_of(module: Path) -> str:
 def site_values(text: str, args) -> str:
     """What differs from site to site; everything else stays as the docs print it."""
     replacements = [
-        (r"https://(mstr|source)\.example\.com/MicroStrategyLibrary", args.source),
+        (r"https://(mstr|source|dev)\.example\.com/MicroStrategyLibrary", args.source),
         (r"https://prod\.example\.com/MicroStrategyLibrary", args.target),
         (r"/srv/migrations", str(Path(args.work_dir) / "srv")),
         # Two users of a real site; the emulator's users are Administrator, Analyst, LDAP User and Guest.
         (r"\bjsmith\b", "Analyst"),
         (r"\bmjones\b", "Guest"),
+        # The builder and the approver of a migration: one may create and request, the other import.
+        (r"\bbuilder\b", "exporter"),
+        (r"\bapprover\b", "importer"),
     ]
     for pattern, value in replacements:
         text = re.sub(pattern, value, text)
@@ -63,7 +66,8 @@ def playbook(module: str, args) -> list:
         "name": "The EXAMPLES of %s, as written" % module,
         "hosts": "localhost",
         "gather_facts": False,
-        "vars": {"vault_mstr_password": "mstr-emulator"},
+        "vars": {"vault_mstr_password": "mstr-emulator", "vault_builder_password": "mstr-emulator",
+                 "vault_approver_password": "mstr-emulator"},
         # For the examples that take the connection from MSTR_* variables (an AWX credential).
         "environment": {"MSTR_BASE_URL": args.source, "MSTR_USERNAME": "administrator",
                         "MSTR_PASSWORD": "mstr-emulator"},
@@ -77,8 +81,9 @@ def main() -> int:
     for option in ("--source", "--target", "--work-dir", "--inventory", "--python"):
         parser.add_argument(option, required=True)
     args, extra = parser.parse_known_args()
-    (Path(args.work_dir) / "srv" / "rollback").mkdir(parents=True)
-    modules = sorted(path.stem for path in MODULES.glob("mstr_*.py"))
+    for directory in ("rollback", "records"):
+        (Path(args.work_dir) / "srv" / directory).mkdir(parents=True)
+    modules = sorted(path.stem for path in MODULES.glob("*.py") if path.stem != "__init__")
     failed = []
     for module in modules:
         # Each module's examples start from the seed, as on a fresh pair of servers.

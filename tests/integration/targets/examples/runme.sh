@@ -6,7 +6,9 @@ set -eux
 source "${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/mstr/migration/tests/integration/emulator.sh"
 WORK_DIR="$(mktemp -d)"
 trap 'rm -rf "$WORK_DIR"; stop_emulators' EXIT
-start_emulator SOURCE_URL --processing-seconds 0.2
-start_emulator TARGET_URL --processing-seconds 0.2
+# One Storage Service for both, as the Workstation route (mstr.migration.migration) needs.
+mkdir "$WORK_DIR/storage"
+start_emulator SOURCE_URL --processing-seconds 0.2 --storage-dir "$WORK_DIR/storage"
+start_emulator TARGET_URL --processing-seconds 0.2 --storage-dir "$WORK_DIR/storage"
 python run_examples.py --source "$SOURCE_URL" --target "$TARGET_URL" --work-dir "$WORK_DIR" \
     --inventory "${INVENTORY_PATH:-$COLLECTION_ROOT/tests/integration/inventory.ini}" --python "$EMULATOR_PYTHON" "$@"
