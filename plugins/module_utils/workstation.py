@@ -131,6 +131,7 @@ class Migration:
         self.migration_id: Optional[str] = None
         self.plan: list = []
         self.validation: Optional[dict] = None
+        self.approved = False
 
     # ------------------------------------------------------------ the run
     def run(self) -> tuple:
@@ -251,8 +252,14 @@ class Migration:
         self.validation = {"status": "validated", "message": done.get("message") or ""}
 
     def _discard(self, exc: MstrError) -> None:
-        """A migration that will not be imported is deleted on the source; the failure says so (or why not)."""
+        """A migration that will not be imported is deleted on the source; the failure says so (or why not). One
+        that another run requested and this one could not approve still waits: the approval can be tried again."""
         mid = self.migration_id
+        exc.details.setdefault("migration_id", mid)
+        if self.options["approval"] == "approve" and not self.approved:
+            exc.message += "; migration %s is kept on the source, still waiting for approval" % mid
+            exc.details["migration_kept"] = True
+            return
         try:
             self.source.api.delete(mid.split(":")[0])
         except MstrError as error:
@@ -261,7 +268,6 @@ class Migration:
         else:
             exc.message += "; migration %s was deleted on the source, nothing was imported" % mid
             exc.details["migration_kept"] = False
-        exc.details.setdefault("migration_id", mid)
 
     # ------------------------------------------------------------ approval and import
     def _approve_waiting(self) -> tuple:
@@ -322,6 +328,7 @@ class Migration:
         try:
             with self.source.step("approving the import", migration_id=mid):
                 self.source.api.set_import_request(mid, "approved")
+            self.approved = True
             with self.source.step("reading the whole migration (showContent=all)", migration_id=mid):
                 record = self.source.api.read(mid, "all")
             self.records[SOURCE] = record

@@ -266,11 +266,6 @@ notes:
   returned: always
   type: list
   elements: str
-warnings:
-  description: The warnings of this run (also shown by Ansible).
-  returned: always
-  type: list
-  elements: str
 side:
   description: The side (V(source), V(target)) whose step failed.
   returned: failure, when a step of a side failed
@@ -321,36 +316,41 @@ def validate(params):
         params["migration_id"] = check_migration_id(params["migration_id"])
     if params["state"] == "undone":
         return _validate_undo(params)
-    approval = params["approval"]
-    if approval == "approve":
-        if not (params["migration_id"] or params["name"]):
-            raise ValidationError("migration_id", "or name is required with approval: approve (the migration that "
-                                                  "waits for approval)")
-        if params["validate"]:
-            raise ValidationError("validate", "cannot be used with approval: approve: the server validates a "
-                                              "migration before its import is requested; validate it in the run "
-                                              "that requests it")
-        body = None
-    else:
-        if not params["name"] or not params["name"].strip():
-            raise ValidationError("name", "is required: the migration's name, shown in Workstation")
-        for option in ("type", "content"):
-            if not params[option]:
-                raise ValidationError(option, "is required with approval: %s" % approval)
-        merged = side_params(params, "source")
-        check_project_options(merged)
-        try:
-            body = definition.validate_definition(params["type"], params["settings"], params["content"],
-                                                  merged["project_id"], merged["project"])
-        except ValidationError as exc:
-            raise on_side("source", exc) if exc.option in ("project_id", "project") else exc
-        _side_project(params, "target", params["type"])
-    if approval != "request":
+    body = _validate_approve(params) if params["approval"] == "approve" else _validate_build(params)
+    if params["approval"] != "request":
         if not params["undo_dir"]:
             raise ValidationError("undo_dir", "is required: every migration that imports leaves its import record "
                                               "there")
         files.check_directory(params["undo_dir"], "undo_dir")
     return {"sides": ("source", "target"), "body": body}
+
+
+def _validate_approve(params):
+    """approval: approve takes a migration that waits, not a definition."""
+    if not (params["migration_id"] or params["name"]):
+        raise ValidationError("migration_id", "or name is required with approval: approve (the migration that "
+                                              "waits for approval)")
+    if params["validate"]:
+        raise ValidationError("validate", "cannot be used with approval: approve: the server validates a migration "
+                                          "before its import is requested; validate it in the run that requests it")
+
+
+def _validate_build(params):
+    """The definition as package_export takes it, and the project of each side for its type: the API body."""
+    if not params["name"] or not params["name"].strip():
+        raise ValidationError("name", "is required: the migration's name, shown in Workstation")
+    for option in ("type", "content"):
+        if not params[option]:
+            raise ValidationError(option, "is required with approval: %s" % params["approval"])
+    merged = side_params(params, "source")
+    check_project_options(merged)
+    try:
+        body = definition.validate_definition(params["type"], params["settings"], params["content"],
+                                              merged["project_id"], merged["project"])
+    except ValidationError as exc:
+        raise on_side("source", exc) if exc.option in ("project_id", "project") else exc
+    _side_project(params, "target", params["type"])
+    return body
 
 
 def _validate_undo(params):
@@ -389,7 +389,7 @@ def run(module, clients, prepared):
         changed, result, diff = workstation.Migration(
             _side(module, clients, prepared, "source", package_type),
             _side(module, clients, prepared, "target", package_type), options, module.check_mode).run()
-    for warning in result["warnings"]:
+    for warning in result.pop("warnings"):
         module.warn(warning)
     return changed, result, diff
 

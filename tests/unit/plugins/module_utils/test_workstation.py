@@ -16,6 +16,7 @@ from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrE
 from ansible_collections.mstr.migration.plugins.module_utils.migration_api import (MigrationApi, check_migration_id,
                                                                                    environment_id)
 from ansible_collections.mstr.migration.plugins.module_utils.records import RECORD_FORMAT
+from ansible_collections.mstr.migration.plugins.module_utils.runner import on_side, side_params
 from ansible_collections.mstr.migration.plugins.module_utils.transport import Client
 from ansible_collections.mstr.migration.tests.emulator.process import EmulatorProcess
 
@@ -190,6 +191,18 @@ def test_request_then_approve_by_two_users(pair, tmp_path):
     assert not changed and again["migration_id"] == asked["migration_id"]
 
 
+def test_an_approval_refused_keeps_the_waiting_migration(pair, tmp_path):
+    source, target = pair
+    _changed, asked, _diff = workstation.Migration(*sides(pair), options(tmp_path, approval="request"), False).run()
+    source.faults(fail_next=1, fail_status=500, fail_code="ERR001", fail_match="^PATCH /api/migrations/")
+    with pytest.raises(MstrError) as caught:
+        workstation.Migration(*sides(pair), options(tmp_path, approval="approve", body=None,
+                                                    migration_id=asked["migration_id"]), False).run()
+    assert caught.value.details["step"] == "approving the import" and caught.value.details["migration_kept"]
+    assert "still waiting for approval" in caught.value.message
+    assert [m["importRequestStatus"] for m in migrations(source)] == ["requested"] and migrations(target) == []
+
+
 def test_an_import_by_a_user_without_import_package_is_refused_before_any_work(pair, tmp_path):
     source, target = pair
     with pytest.raises(MstrError) as caught:
@@ -280,3 +293,22 @@ def test_a_record_of_the_classic_route_is_not_undone_here(tmp_path):
     with pytest.raises(ValidationError) as caught:
         workstation.load_record(str(path))
     assert caught.value.option == "record"
+
+
+# ------------------------------------------------------------------ the two sides' options
+def test_a_side_takes_the_tasks_options_it_leaves_unset():
+    params = {"base_url": "https://both/MicroStrategyLibrary", "username": "u", "password": "p", "project_id": DEMO,
+              "source": {"base_url": "https://s/MicroStrategyLibrary", "project": "MicroStrategy Tutorial"},
+              "target": {"session": "mstr-session-v1:x", "username": "other"}}
+    source = side_params(params, "source")
+    assert source["base_url"] == "https://s/MicroStrategyLibrary" and source["username"] == "u"
+    assert source["project_id"] is None and source["project"] == "MicroStrategy Tutorial"
+    target = side_params(params, "target")
+    # A side with its own session takes neither the task's base_url nor its session.
+    assert target["base_url"] is None and target["session"] == "mstr-session-v1:x"
+    assert target["username"] == "other" and target["project_id"] == DEMO
+
+
+def test_a_complaint_about_a_sides_option_names_the_side():
+    error = on_side("target", ValidationError("base_url", "is required"))
+    assert error.option == "target.base_url" and error.message == "target.base_url: is required"
