@@ -168,6 +168,19 @@ class Migration:
             project = {"id": side.project_id} if side.project_id else None
             with side.step("checking privileges"):
                 self.warnings.extend(privileges.check_privileges(side.client, needs, project))
+        for side in {id(side): side for side, _needs in steps}.values():
+            self._check_storage(side)
+
+    @staticmethod
+    def _check_storage(side: Side) -> None:
+        """The route needs the Storage Service on each side (the pages: configure the package storage location)."""
+        with side.step("checking the Storage Service"):
+            configured = side.api.storage().get("configured")
+        if configured is False:
+            raise MstrError("%s (%s), checking the Storage Service: the Library reports its shared file store as not "
+                            "configured; configure the package storage location (Workstation, Storage Service) "
+                            "on both Libraries, with one storage both reach. Nothing was created"
+                            % (side.name, side.client.base_url), side=side.name, step="checking the Storage Service")
 
     # ------------------------------------------------------------ plan
     def _plan(self, body: dict) -> list:

@@ -312,3 +312,21 @@ def test_a_side_takes_the_tasks_options_it_leaves_unset():
 def test_a_complaint_about_a_sides_option_names_the_side():
     error = on_side("target", ValidationError("base_url", "is required"))
     assert error.option == "target.base_url" and error.message == "target.base_url: is required"
+
+
+def test_a_target_without_storage_service_is_named_before_anything_is_created(libraries, tmp_path):
+    source = libraries[0]
+    source.reset()
+    target = EmulatorProcess("--processing-seconds", "0.1", "--no-storage-service")
+    try:
+        with pytest.raises(MstrError) as caught:
+            workstation.Migration(workstation.Side("source", logged_in(source), TUTORIAL, "project"),
+                                  workstation.Side("target", logged_in(target), DEMO, "project"),
+                                  options(tmp_path), False).run()
+        assert caught.value.details["side"] == "target"
+        assert caught.value.details["step"] == "checking the Storage Service"
+        assert "The API requires MicroStrategy Storage Service" in caught.value.message
+        assert migrations(source) == [] and source.state()["packages"] == []
+    finally:
+        target.stop()
+        source.reset()
