@@ -105,8 +105,9 @@ options:
     description: A note kept in the import record (C(comment)), for example the change ticket.
     type: str
 notes:
-  - Both Libraries need the Storage Service, configured with one storage both reach. A source that cannot write
-    the package, or a target that cannot read it, fails with the server's message naming the step.
+  - Both Libraries need the Storage Service, configured with one storage both reach; each side's configuration is
+    read before any work. A source that cannot write the package, or a target that cannot read it, fails with the
+    server's message naming the step.
   - Privileges are checked before any work (as M(mstr.migration.package_export) does), per step and side, see the
     collection's C(docs/routes.md). The pages also ask for Bypass all objects security check on both sides, which
     the server checks itself.
