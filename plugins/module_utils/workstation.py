@@ -455,19 +455,18 @@ def _diff(plan: list) -> dict:
 def undo(target: Side, migration_id: str, wait_timeout: float, check_mode: bool) -> tuple:
     """``state: undone``: request and approve the undo on the target, wait for ``undo_success``."""
     started = time.monotonic()
-    warnings = []
-    with target.step("checking privileges"):
-        warnings.extend(privileges.check_privileges(target.client, privileges.WS_UNDO,
-                                                    {"id": target.project_id} if target.project_id else None))
     with target.step("reading the migration", migration_id=migration_id):
         record = target.api.find(migration_id)
     if record is None:
         raise MstrError("target (%s): migration %s was never imported there (the target has no record of it); "
                         "nothing was undone" % (target.client.base_url, migration_id), migration_id=migration_id,
                         side=TARGET, step="reading the migration")
-    api = MigrationApi(target.client, target.project_id or mapping(record["importInfo"].get("project"),
-                                                                   "project").get("id"),
-                       record["packageInfo"].get("type"))
+    # The project the migration was imported into, unless the task names one: the undo approval carries it.
+    project_id = target.project_id or mapping(record["importInfo"].get("project"), "project").get("id")
+    with target.step("checking privileges"):
+        warnings = privileges.check_privileges(target.client, privileges.WS_UNDO,
+                                               {"id": project_id} if project_id else None)
+    api = MigrationApi(target.client, project_id, record["packageInfo"].get("type"))
     changed, record = _undo_steps(target, api, migration_id, record, wait_timeout, check_mode)
     undo_storage = mapping(record["importInfo"].get("undoStorage"), "undoStorage")
     status = status_of(record, "importInfo")

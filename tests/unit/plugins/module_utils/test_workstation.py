@@ -12,7 +12,8 @@ import os
 import pytest
 
 from ansible_collections.mstr.migration.plugins.module_utils import workstation
-from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, OperationFailed, ValidationError
+from ansible_collections.mstr.migration.plugins.module_utils.errors import (MstrError, OperationFailed, ResponseError,
+                                                                            ValidationError)
 from ansible_collections.mstr.migration.plugins.module_utils.migration_api import (MigrationApi, check_migration_id,
                                                                                    environment_id)
 from ansible_collections.mstr.migration.plugins.module_utils.records import RECORD_FORMAT
@@ -330,3 +331,48 @@ def test_a_target_without_storage_service_is_named_before_anything_is_created(li
     finally:
         target.stop()
         source.reset()
+
+
+class _Answering:
+    """A client that answers every request with ``answer`` and keeps what was sent."""
+
+    base_url = "https://h/MicroStrategyLibrary"
+
+    def __init__(self, answer):
+        self.answer = answer
+        self.sent = []
+
+    def request(self, method, path, **kwargs):
+        self.sent.append((method, path, kwargs))
+        return self.answer
+
+
+@pytest.mark.parametrize("answer, words", [
+    ("<html>", "not a JSON object"),
+    ({"id": "1234"}, "not a migration id"),
+    ({"id": "A" * 32 + ":" + "B" * 32, "packageInfo": "x"}, "not a JSON object"),
+])
+def test_an_answer_that_is_no_migration_is_named(answer, words):
+    with pytest.raises(ResponseError) as caught:
+        MigrationApi(_Answering(answer)).create({})
+    assert words in caught.value.message
+
+
+def test_the_project_header_goes_only_where_the_pages_send_it():
+    mid = "A" * 32 + ":" + "B" * 32
+    client = _Answering({"id": mid, "packageInfo": {}, "importInfo": {}})
+    api = MigrationApi(client, DEMO, "project")
+    api.create({})
+    api.read(mid)
+    api.set_import_request(mid, "requested")
+    api.start_import(mid, {}, False)
+    api.set_undo_request(mid, "requested")
+    api.set_undo_request(mid, "approved")
+    headers = [(method, path, kwargs.get("project_id")) for method, path, kwargs in client.sent]
+    assert headers == [("POST", "/migrations", DEMO), ("GET", "/migrations/" + mid, None),
+                       ("PATCH", "/migrations/" + mid, None), ("PUT", "/migrations/" + mid, DEMO),
+                       ("PATCH", "/migrations/" + mid, None), ("PATCH", "/migrations/" + mid, DEMO)]
+    assert client.sent[3][2]["params"] == {"generateUndo": "false"}
+    configuration = _Answering({"id": mid, "packageInfo": {}, "importInfo": {}})
+    MigrationApi(configuration, DEMO, "configuration").create({})
+    assert configuration.sent[0][2]["project_id"] is None
