@@ -47,7 +47,7 @@ options:
         type: float
       project_id:
         description:
-          - The project on this side (32 hexadecimal characters): the project the package is built from on the
+          - The project on this side (32 hexadecimal characters), the project the package is built from on the
             source, the one it is imported into on the target. Required (or C(project)) for V(project) and
             V(project_security) migrations, not set for V(configuration) ones.
         type: str

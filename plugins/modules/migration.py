@@ -16,7 +16,7 @@ description:
     waits until its package is C(created), optionally validates it on the target (O(validate)), requests and
     approves the import on the source, reads the whole migration (C(showContent=all)), imports it on the target
     (C(PUT /api/migrations/{id}) with C(packageInfo.replicated) true) and waits until it is C(imported). The package
-    never passes through the controller: both Libraries must reach one Storage Service.
+    never passes through the controller; both Libraries must reach one Storage Service.
   - Idempotent like M(mstr.migration.package_import). Before anything is created, the package is built once in a
     scratch package holder of the classic route on the source (deleted at once) to learn its objects and versions,
     dependents included, and each object is looked up in the target with the same plan as
@@ -56,7 +56,7 @@ options:
       - The migration's name, shown in Workstation and used in the import record's file name. Required with
         O(state=migrated), except with O(approval=approve) and O(migration_id).
       - With O(approval=approve) and no O(migration_id), the waiting migration of this name on the source is
-        approved (names compare as everywhere in the collection: exact first, then ignoring case).
+        approved (names compare as everywhere in the collection; exact first, then ignoring case).
     type: str
   migration_id:
     description:

@@ -13,7 +13,7 @@ description:
   - Read-only. Without O(migration_id), lists the migrations this Library holds (C(GET /api/migrations), every
     page), of the purposes in O(purpose), filtered by O(name) and O(status). With O(migration_id), reads that one
     migration in full (C(GET /api/migrations/{id}?showContent=all)).
-  - Each Library holds its own record of a migration: the source shows how it was built, requested and approved,
+  - Each Library holds its own record of a migration; the source shows how it was built, requested and approved,
     the target how it was imported and undone.
   - Always reports no change.
 author:
