@@ -413,9 +413,14 @@ class Migration:
             return written
         with self.target.step("writing the import record", migration_id=mid):
             _undo, path = records.place_rollback_point(self.options["undo_dir"],
-                                                       record_stem(self.options["name"] or mid), self.stamp, None,
+                                                       record_stem(self._name() or mid), self.stamp, None,
                                                        record_for)
         return path
+
+    def _name(self) -> Optional[str]:
+        """The task's name, else (a migration approved by id) the name the source shows."""
+        package_info = mapping((self.records[SOURCE] or {}).get("packageInfo"), "packageInfo")
+        return self.options.get("name") or package_info.get("name")
 
     def _user(self) -> Optional[dict]:
         try:
@@ -430,7 +435,7 @@ class Migration:
         undo = mapping(mapping(target.get("importInfo"), "importInfo").get("undoStorage"), "undoStorage")
         self.elapsed["total"] = round(time.monotonic() - self.started, 3)
         result = {
-            "message": message, "migration_id": self.migration_id, "name": self.options.get("name"),
+            "message": message, "migration_id": self.migration_id, "name": self._name(),
             "approval": self.options["approval"], "imported": imported, "requested": requested,
             "source": self.source.view(self.records[SOURCE]), "target": self.target.view(self.records[TARGET]),
             "undo_storage": undo.get("path"), "plan": self.plan, "summary": planning.summary(self.plan),

@@ -185,6 +185,7 @@ def test_request_then_approve_by_two_users(pair, tmp_path):
                                                            migration_id=asked["migration_id"]), False)
     changed, done, _diff = approver.run()
     assert changed and done["imported"] and done["migration_id"] == asked["migration_id"]
+    assert done["name"] == "Year attribute" and os.path.basename(done["record"]).startswith("Year_attribute.import.")
     assert [m["importStatus"] for m in migrations(target)] == ["imported"]
     # Approving again: nothing to do.
     changed, again, _diff = workstation.Migration(*sides(pair), options(tmp_path, approval="approve", body=None),
