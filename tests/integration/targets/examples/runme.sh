@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every module's EXAMPLES block, run as written against two emulators (a source and a target). Only what is
-# site-specific is replaced (hosts, /srv/migrations, the vault password, two user names); setup/<module>.yml makes
+# site-specific is replaced (hosts, /srv/migrations, the vault passwords, four user names); setup/<module>.yml makes
 # the variables an example uses from earlier tasks (login, package, holder, ...).
 set -eux
 source "${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/mstr/migration/tests/integration/emulator.sh"
