@@ -118,9 +118,9 @@ seealso:
   - module: mstr.migration.migration_info
   - module: mstr.migration.package_import
   - module: mstr.migration.package_export
-  - name: Object migration between environments
-    description: The vendor's workflow page this module follows.
-    link: https://microstrategy.github.io/rest-api-docs/common-workflows/administration/migrations/migrations-in-workstation/object-migration-between-environments
+  - name: Migrations in Workstation
+    description: The vendor's workflow pages this module follows (object migration, validation).
+    link: https://microstrategy.github.io/rest-api-docs/common-workflows/administration/migrations/migrations-in-workstation
 """
 
 EXAMPLES = r"""
@@ -229,7 +229,7 @@ source:
       description: C(importInfo.undoRequestStatus).
       type: str
 target:
-  description: The target's side, the same keys as RV(source) (V(imported), V(undo_success) in RV(target.import_status)).
+  description: The target's side, the same keys as RV(source) (V(imported), V(undo_success) in its C(import_status)).
   returned: always
   type: dict
 undo_storage:
