@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).resolve().parent
+# ansible-test runs a copy of the target outside the collection: runme.sh passes the collection's modules directory.
 MODULES = HERE.parents[3] / "plugins" / "modules"
 
 
@@ -55,7 +56,7 @@ def site_values(text: str, args) -> str:
 
 
 def playbook(module: str, args) -> list:
-    tasks = yaml.safe_load(site_values(examples_of(MODULES / (module + ".py")), args))
+    tasks = yaml.safe_load(site_values(examples_of(Path(args.modules) / (module + ".py")), args))
     if not tasks:
         raise SystemExit("%s: EXAMPLES holds no task" % module)
     plays = []
@@ -80,10 +81,15 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     for option in ("--source", "--target", "--work-dir", "--inventory", "--python"):
         parser.add_argument(option, required=True)
+    parser.add_argument("--modules", default=str(MODULES))
     args, extra = parser.parse_known_args()
+    modules_dir = Path(args.modules)
     for directory in ("rollback", "records"):
         (Path(args.work_dir) / "srv" / directory).mkdir(parents=True)
-    modules = sorted(path.stem for path in MODULES.glob("*.py") if path.stem != "__init__")
+    modules = sorted(path.stem for path in modules_dir.glob("*.py") if path.stem != "__init__")
+    if not modules:
+        print("no module found in %s: nothing would be tested" % modules_dir, file=sys.stderr)
+        return 1
     failed = []
     for module in modules:
         # Each module's examples start from the seed, as on a fresh pair of servers.

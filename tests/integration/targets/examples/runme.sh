@@ -11,4 +11,5 @@ mkdir "$WORK_DIR/storage"
 start_emulator SOURCE_URL --processing-seconds 0.2 --storage-dir "$WORK_DIR/storage"
 start_emulator TARGET_URL --processing-seconds 0.2 --storage-dir "$WORK_DIR/storage"
 python run_examples.py --source "$SOURCE_URL" --target "$TARGET_URL" --work-dir "$WORK_DIR" \
+    --modules "$COLLECTION_ROOT/plugins/modules" \
     --inventory "${INVENTORY_PATH:-$COLLECTION_ROOT/tests/integration/inventory.ini}" --python "$EMULATOR_PYTHON" "$@"
