@@ -31,9 +31,13 @@ BODY = {"type": "project",
 
 
 @pytest.fixture(scope="module")
-def libraries(tmp_path_factory):
-    storage = str(tmp_path_factory.mktemp("storage"))
-    servers = [EmulatorProcess("--processing-seconds", "0.1", "--storage-dir", storage) for _side in range(2)]
+def storage_dir(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("storage"))
+
+
+@pytest.fixture(scope="module")
+def libraries(storage_dir):
+    servers = [EmulatorProcess("--processing-seconds", "0.1", "--storage-dir", storage_dir) for _side in range(2)]
     yield servers
     for server in servers:
         server.stop()
@@ -264,6 +268,26 @@ def test_a_failed_import_keeps_the_migration_and_writes_its_record(pair, tmp_pat
     record = json.loads(open(caught.value.details["record"]).read())
     assert record["import"]["status"] == "IMPORT_FAILED" and record["route"] == "workstation"
     assert [m["importStatus"] for m in migrations(target)] == ["import_failed"]
+
+
+def test_an_import_still_running_at_wait_timeout_is_kept_and_recorded(libraries, storage_dir, tmp_path):
+    source = libraries[0]
+    source.reset()
+    slow = EmulatorProcess("--processing-seconds", "3", "--storage-dir", storage_dir)
+    try:
+        with pytest.raises(MstrError) as caught:
+            workstation.Migration(workstation.Side("source", logged_in(source), TUTORIAL, "project"),
+                                  workstation.Side("target", logged_in(slow), DEMO, "project"),
+                                  options(tmp_path, wait_timeout=0.5), False).run()
+        error = caught.value
+        assert error.details["side"] == "target" and error.details["step"] == "importing"
+        assert "still IMPORTING" in error.message and "kept on both sides" in error.message
+        record = json.loads(open(error.details["record"]).read())
+        assert record["import"]["status"] == "IMPORTING" and record["migration"]["id"] == error.details["migration_id"]
+        assert [m["importStatus"] for m in migrations(slow)] == ["importing"]
+    finally:
+        slow.stop()
+        source.reset()
 
 
 def test_undo_by_id_then_again_changes_nothing(pair, tmp_path):
