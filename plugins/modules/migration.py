@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: migration
 short_description: Migrate objects between two Libraries on the Workstation route (/api/migrations), or undo it
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - One task runs a whole migration of the route "Migrations in Workstation" between the O(source) and the
     O(target) Library, as the vendor's page "Object migration between environments" does it. It creates the

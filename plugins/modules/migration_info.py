@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: migration_info
 short_description: List the migrations of a Library (Workstation route), or read one in full
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Read-only. Without O(migration_id), lists the migrations this Library holds (C(GET /api/migrations), every
     page), of the purposes in O(purpose), filtered by O(name) and O(status). With O(migration_id), reads that one
