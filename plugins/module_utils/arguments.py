@@ -86,3 +86,16 @@ def check_positive(value, option: str) -> None:
     """Seconds that must be more than nothing: timeout, wait_timeout."""
     if value is not None and value <= 0:
         raise ValidationError(option, "must be a positive number of seconds")
+
+
+def side_spec() -> dict:
+    """One side of a migration (``source``, ``target``; doc fragment mstr.migration.sides): the connection options
+    without defaults or environment fallbacks (unset, the task's own option is used), and the side's environment as
+    Workstation names it."""
+    options = {}
+    for key, option in CONNECTION_SPEC.items():
+        option = {k: v for k, v in option.items() if k not in ("fallback", "default")}
+        options[key] = option
+    options["environment_id"] = {"type": "str"}
+    options["environment_name"] = {"type": "str"}
+    return {"type": "dict", "options": options}

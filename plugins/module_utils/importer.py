@@ -93,16 +93,11 @@ def check_record_target(source: dict, base_url: Optional[str], project_header: O
 
 
 # ------------------------------------------------------------------ comparing
-def _lookups(objects: list) -> list:
-    return [{"id": str(item.get("id", "")).upper(), "type": item.get("type"), "level": item.get("level")}
-            for item in objects]
-
-
 def compare(api: PackageApi, objects: list, unknown_reason: Optional[str] = None) -> list:
     """The plan of ``objects`` (server keys) against the target; one lookup per object, several at once."""
     if unknown_reason:
         return planning.build_plan(objects, [None] * len(objects), unknown_reason)
-    return planning.build_plan(objects, api.read_objects(_lookups(objects)))
+    return planning.build_plan(objects, api.read_objects(planning.lookups(objects)))
 
 
 def _same_objects(first: list, second: list) -> bool:
@@ -118,7 +113,7 @@ def _versions_after(api: PackageApi, objects: list, plan: list) -> Optional[str]
     read = [index for index, entry in enumerate(plan)
             if entry["outcome"] in planning.CHANGING or entry["type"] == FOLDER_TYPE]
     try:
-        after = dict(zip(read, api.read_objects(_lookups([objects[index] for index in read]))))
+        after = dict(zip(read, api.read_objects(planning.lookups([objects[index] for index in read]))))
     except MstrError as exc:
         after, error = {index: {"version": None} for index in read}, exc.message
     else:
@@ -177,7 +172,7 @@ class Import:
     def _compare_security(self, objects: list) -> list:
         """Users and groups are looked up as any object (the diff shows them as they are); their links in the
         project as the REST API shows them, and as the import records say for the kinds it does not show."""
-        targets = self.api.read_objects(_lookups(objects))
+        targets = self.api.read_objects(planning.lookups(objects))
         package_links = self.source.get("links") or {}
         if not package_links:
             return planning.build_plan(objects, targets, SECURITY_UNKNOWN)

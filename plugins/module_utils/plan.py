@@ -72,6 +72,12 @@ def _by_dates(action: str, package_object: dict, target_object: dict) -> tuple:
     return (REPLACE, None) if wins else (NONE, None)
 
 
+def lookups(objects: list) -> list:
+    """What to read in the target for each package object (server keys): ``{id, type, level}``."""
+    return [{"id": str(item.get("id", "")).upper(), "type": item.get("type"), "level": item.get("level")}
+            for item in objects]
+
+
 def build_plan(objects: list, targets: list, unknown_reason: Optional[str] = None) -> list:
     """One entry per package object (server keys, camelCase) with the target's copy (or None) beside it.
 

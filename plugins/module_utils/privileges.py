@@ -27,6 +27,16 @@ IMPORT_PACKAGE = "Import Package"
 # What each step needs, with the words that say why.
 EXPORT = ("exporting a package", (CREATE_PACKAGE,))
 IMPORT = ("importing a package", (CREATE_PACKAGE, IMPORT_PACKAGE))
+# The Workstation route (migration.py), per step and side. The pages ("Object migration between environments",
+# "Validate migrations") ask for Create Package, Apply Package and Bypass all objects security check on both sides;
+# checked here are the ones a user's privilege list names as the classic route does (Create Package to build on the
+# source, Import Package to import, validate and undo on the target). Requesting and approving need Create Package or
+# Apply Package (either one: the server decides), and Bypass all objects security check is the server's to refuse.
+WS_CREATE = ("creating a migration on the source", (CREATE_PACKAGE,))
+WS_IMPORT = ("importing a migration on the target", (IMPORT_PACKAGE,))
+WS_VALIDATE = ("validating a migration on the target", (IMPORT_PACKAGE,))
+WS_UNDO = ("undoing a migration on the target", (IMPORT_PACKAGE,))
+WS_APPROVE = ("approving a migration on the source", ())
 # The session module's choices: the step a later task will take.
 CHOICES = {"create_package": EXPORT, "import_package": IMPORT}
 

@@ -173,3 +173,102 @@ def run_module(module, validate: Callable, run: Callable, session_required=False
     if diff is not None:
         result["diff"] = diff  # shown by ansible-playbook only with --diff
     module.exit_json(changed=changed, **result)
+
+
+# ------------------------------------------------------------------ two sides
+# What a side (source, target) may set of the connection options; unset, the task's own option of that name (or its
+# MSTR_* variable, or module_defaults) is used, so that credentials shared by both sides are given once.
+SIDE_OPTIONS = ("base_url", "username", "password", "login_mode", "api_token", "validate_certs", "ca_path", "timeout",
+                "project_id", "project", "session")
+
+
+def side_params(params: dict, side: str) -> dict:
+    """The connection options of ``side``: its own, else the task's. A side with its own session takes neither the
+    task's base_url nor its session."""
+    own = params.get(side) or {}
+    merged = {}
+    for key in SIDE_OPTIONS:
+        value = own.get(key)
+        inherit = not (own.get("session") and key in ("base_url", "session"))
+        if own.get("project") and key == "project_id":
+            inherit = False  # the side's project name wins over an inherited id
+        merged[key] = value if value not in (None, "") or not inherit else params.get(key)
+    return merged
+
+
+def on_side(side: str, exc: ValidationError) -> ValidationError:
+    """The same complaint, naming the side's option (``target.base_url``)."""
+    return ValidationError("%s.%s" % (side, exc.option), exc.message[len(exc.option) + 2:])
+
+
+def _side_settings(params: dict, side: str) -> tuple:
+    merged = side_params(params, side)
+    try:
+        check_project_options(merged)
+        session, settings = connection_settings(merged)
+    except ValidationError as exc:
+        raise on_side(side, exc) from exc
+    return merged, session, settings
+
+
+def _open_side(module, side: str, merged: dict, session: Optional[dict], settings: dict) -> Client:
+    for warning in credential_warnings(merged, session, settings):
+        module.warn("%s: %s" % (side, warning))
+    try:
+        client = open_client(merged, session, settings)
+    except MstrError as exc:
+        exc.message = "%s (%s), %s: %s" % (side, settings["base_url"], "logging in" if session is None else
+                                           "resuming the session", exc.message)
+        exc.details.update(side=side, step="logging in" if session is None else "resuming the session")
+        raise
+    client.logged_in_here = session is None
+    return client
+
+
+def run_sides(module, validate: Callable, run: Callable) -> None:
+    """Run a module that talks to several Libraries (``validate`` returns ``prepared`` with ``sides``, the names of
+    the sides it needs, such as ``("source", "target")``): every option of every side is checked before the first
+    login; ``run(module, clients, prepared)`` gets ``{side: Client}`` and ``{side: project id}`` in
+    ``prepared["projects"]``; each session opened here is closed whatever happens."""
+    if transport.requests is None:
+        module.fail_json(msg=missing_required_lib("requests"), exception=transport.REQUESTS_IMPORT_ERROR)
+    clients: dict = {}
+    outcome = failure = None
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    for side in ("source", "target"):
+        module.no_log_values.update(url_password((module.params.get(side) or {}).get("base_url")))
+    module.no_log_values.update(url_password(module.params.get("base_url")))
+    try:
+        check_positive(module.params.get("wait_timeout"), "wait_timeout")
+        prepared = validate(module.params)
+        sides = [(side,) + _side_settings(module.params, side) for side in prepared["sides"]]
+        prepared["projects"] = {}
+        for side, merged, session, settings in sides:
+            clients[side] = _open_side(module, side, merged, session, settings)
+            if merged.get("project"):
+                merged["project_id"] = project_id_by_name(clients[side], merged["project"], side + ".project")
+            prepared["projects"][side] = merged.get("project_id") or None
+        outcome = run(module, clients, prepared)
+    except MstrError as exc:
+        failure = exc
+    except KeyboardInterrupt:
+        failure = MstrError("the task was stopped (interrupted or terminated) before it finished; the sessions it "
+                            "had opened were closed. If it was migrating, the source or the target may have changed")
+    finally:
+        _close_sides(module, clients)
+    if failure is not None:
+        module.fail_json(**failure.to_fail_kwargs())
+    changed, result, diff = outcome
+    if diff is not None:
+        result["diff"] = diff
+    module.exit_json(changed=changed, **result)
+
+
+def _close_sides(module, clients: dict) -> None:
+    for client in clients.values():
+        if client.logged_in_here and client.token:
+            try:
+                client.logout()
+            except MstrError:
+                pass  # the result matters more than a failed logout
+        module.no_log_values.update(client.secrets())

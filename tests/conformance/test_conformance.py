@@ -35,9 +35,13 @@ from tests.emulator.conformance import TABLE
 from tests.emulator.families import FAMILIES
 
 AGENT_PREFIX = "mstr.migration/"
-# The API families the collection speaks: every call of theirs must be made by some test. The Workstation route
-# (migrations, shared_files, migration_groups) joins this list when the collection speaks it (issue 22).
-SPOKEN_FAMILIES = ("auth", "projects_objects", "packages", "security")
+# The API families the collection speaks: every call of theirs must be made by some test. Of the Workstation route
+# the collection speaks the migrations (mstr.migration.migration, migration_info); shared_files and
+# migration_groups join when it speaks them.
+SPOKEN_FAMILIES = ("auth", "projects_objects", "packages", "security", "migrations")
+# Calls of a spoken family that no module makes yet: editing a migration, its certification, the package download.
+NOT_YET_SPOKEN = ("PUT /api/migrations/{mid}/packageInfo", "PATCH /api/migrations/{mid}/packageInfo/certification",
+                  "GET /api/migrations/packages/{pkg}/binary")
 
 
 def read_logs(directory: Path) -> list:
@@ -63,7 +67,8 @@ def deviation_report(entries: list) -> list:
 
 
 def spoken_routes() -> set:
-    return {entry.key for family in FAMILIES if family.name in SPOKEN_FAMILIES for entry in family.routes()}
+    return {entry.key for family in FAMILIES if family.name in SPOKEN_FAMILIES for entry in family.routes()
+            if entry.key not in NOT_YET_SPOKEN}
 
 
 def uncalled_routes(entries: list) -> list:

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from tests.emulator.process import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 
 MODULES = ["session", "package", "package_binary", "package_info", "package_import", "package_import_process",
-           "package_export"]
+           "package_export", "migration", "migration_info"]
 ROLES = ["export_package", "import_package"]
 
 

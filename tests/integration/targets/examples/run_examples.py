@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).resolve().parent
+# ansible-test runs a copy of the target outside the collection: runme.sh passes the collection's modules directory.
 MODULES = HERE.parents[3] / "plugins" / "modules"
 
 
@@ -36,12 +37,15 @@ def examples_of(module: Path) -> str:
 def site_values(text: str, args) -> str:
     """What differs from site to site; everything else stays as the docs print it."""
     replacements = [
-        (r"https://(mstr|source)\.example\.com/MicroStrategyLibrary", args.source),
+        (r"https://(mstr|source|dev)\.example\.com/MicroStrategyLibrary", args.source),
         (r"https://prod\.example\.com/MicroStrategyLibrary", args.target),
         (r"/srv/migrations", str(Path(args.work_dir) / "srv")),
         # Two users of a real site; the emulator's users are Administrator, Analyst, LDAP User and Guest.
         (r"\bjsmith\b", "Analyst"),
         (r"\bmjones\b", "Guest"),
+        # The builder and the approver of a migration: one may create and request, the other import.
+        (r"\bbuilder\b", "exporter"),
+        (r"\bapprover\b", "importer"),
     ]
     for pattern, value in replacements:
         text = re.sub(pattern, value, text)
@@ -52,7 +56,7 @@ def site_values(text: str, args) -> str:
 
 
 def playbook(module: str, args) -> list:
-    tasks = yaml.safe_load(site_values(examples_of(MODULES / (module + ".py")), args))
+    tasks = yaml.safe_load(site_values(examples_of(Path(args.modules) / (module + ".py")), args))
     if not tasks:
         raise SystemExit("%s: EXAMPLES holds no task" % module)
     plays = []
@@ -63,7 +67,8 @@ def playbook(module: str, args) -> list:
         "name": "The EXAMPLES of %s, as written" % module,
         "hosts": "localhost",
         "gather_facts": False,
-        "vars": {"vault_mstr_password": "mstr-emulator"},
+        "vars": {"vault_mstr_password": "mstr-emulator", "vault_builder_password": "mstr-emulator",
+                 "vault_approver_password": "mstr-emulator"},
         # For the examples that take the connection from MSTR_* variables (an AWX credential).
         "environment": {"MSTR_BASE_URL": args.source, "MSTR_USERNAME": "administrator",
                         "MSTR_PASSWORD": "mstr-emulator"},
@@ -76,9 +81,15 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     for option in ("--source", "--target", "--work-dir", "--inventory", "--python"):
         parser.add_argument(option, required=True)
+    parser.add_argument("--modules", default=str(MODULES))
     args, extra = parser.parse_known_args()
-    (Path(args.work_dir) / "srv" / "rollback").mkdir(parents=True)
-    modules = sorted(path.stem for path in MODULES.glob("mstr_*.py"))
+    modules_dir = Path(args.modules)
+    for directory in ("rollback", "records"):
+        (Path(args.work_dir) / "srv" / directory).mkdir(parents=True)
+    modules = sorted(path.stem for path in modules_dir.glob("*.py") if path.stem != "__init__")
+    if not modules:
+        print("no module found in %s: nothing would be tested" % modules_dir, file=sys.stderr)
+        return 1
     failed = []
     for module in modules:
         # Each module's examples start from the seed, as on a fresh pair of servers.

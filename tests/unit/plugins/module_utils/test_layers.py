@@ -21,10 +21,10 @@ LAYERS = (
     ("errors", {"errors"}),
     ("transport", {"transport", "urls", "session_value"}),
     ("answers and objects", {"answers", "objects"}),
-    ("API", {"package_api", "security_api", "user_api", "waits"}),
+    ("API", {"package_api", "migration_api", "security_api", "user_api", "waits"}),
     ("names", {"names", "privileges"}),
     ("domain", {"definition", "plan", "security_links", "records", "files"}),
-    ("workflows", {"export", "importer"}),
+    ("workflows", {"export", "importer", "workstation"}),
     ("module lifecycle", {"runner", "arguments"}),
 )
 # Workflows stand side by side: what two of them share belongs to the domain.
