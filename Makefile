@@ -157,7 +157,7 @@ changelog-lint: venv ## antsibull-changelog lint of the fragments, and CHANGELOG
 	@copy=$$(mktemp -d) && trap 'rm -rf "$$copy"' EXIT && \
 	  git ls-files -co --exclude-standard | tar -cf - -T - | tar -xf - -C "$$copy" && \
 	  (cd "$$copy" && printf 'ancestor: null\nreleases: {}\n' > changelogs/changelog.yaml && \
-	   PATH="$(CURDIR)/$(BIN):$$PATH" antsibull-changelog release --version $$(sed -n 's/^version: //p' galaxy.yml)) && \
+	   PATH="$(CURDIR)/$(BIN):$$PATH" antsibull-changelog release --reload-plugins --version $$(sed -n 's/^version: //p' galaxy.yml)) && \
 	  diff -u CHANGELOG.rst "$$copy/CHANGELOG.rst" && diff -u changelogs/changelog.yaml "$$copy/changelogs/changelog.yaml" \
 	  || { echo "CHANGELOG.rst is not what the fragments make: run make changelog and commit it"; exit 1; }
 
@@ -165,7 +165,7 @@ changelog-lint: venv ## antsibull-changelog lint of the fragments, and CHANGELOG
 # rebuilt from all fragments each time (antsibull-changelog cannot update a release that has a summary).
 changelog: venv ## regenerate CHANGELOG.rst from the fragments
 	printf 'ancestor: null\nreleases: {}\n' > changelogs/changelog.yaml
-	PATH="$(CURDIR)/$(BIN):$$PATH" antsibull-changelog release --version $$(sed -n 's/^version: //p' galaxy.yml)
+	PATH="$(CURDIR)/$(BIN):$$PATH" antsibull-changelog release --reload-plugins --version $$(sed -n 's/^version: //p' galaxy.yml)
 
 # galaxy-importer pins its own tools, so it gets a virtualenv of its own.
 $(IMPORTER_VENV)/.installed: tests/requirements-importer.txt
