@@ -195,6 +195,10 @@ class Emulator:
         if privilege not in seed.ACCOUNTS[sess["user"]]["privileges"]:
             raise no_privilege(sess["user"], privilege)
 
+    def require_any_privilege(self, sess: dict, privileges: tuple):
+        if not set(privileges) & seed.ACCOUNTS[sess["user"]]["privileges"]:
+            raise no_privilege(sess["user"], " or ".join(privileges))
+
     # -------------------------------------------------------------- metadata
     @staticmethod
     def project(project_id: Optional[str]) -> Optional[dict]:

@@ -60,6 +60,8 @@ FROM_FILE = "migration_from_shared_file_store"
 SHOW_CONTENT = ("default", "tocview", "treeview", "all")
 PROJECT_KINDS = ("project", "project_security")
 MAX_LIMIT = 1000
+# Reading or changing a migration record (GET and PATCH /api/migrations/{id}); the validate page, since Sep 2023.
+RECORD_PRIVILEGES = (seed.PRIV_CREATE_PACKAGE, seed.PRIV_IMPORT_PACKAGE)
 
 
 def hex_id() -> str:
@@ -563,6 +565,7 @@ class Migrations(Family):
             raise invalid_input("showContent '%s' is not one of %s." % (show, ", ".join(SHOW_CONTENT)))
         with self.emu.lock:
             check_service(self.emu)
+            self.emu.require_any_privilege(call.session, RECORD_PRIVILEGES)
             return Response(200, self.full(self.record(mid), show))
 
     # ------------------------------------------------------------ update
@@ -576,6 +579,7 @@ class Migrations(Family):
         target = _object(body.get("importInfo") or {}, "importInfo")
         with self.emu.lock:
             check_service(self.emu)
+            self.emu.require_any_privilege(call.session, RECORD_PRIVILEGES)
             record = self.record(mid)
             call.judge(record, target.get("undoRequestStatus") == "approved")
             self._unchangeable(record, body)

@@ -223,6 +223,23 @@ def test_the_pages_object_migration_from_source_to_target(pair):
         assert_vendor_error(library.delete(package_id), 404, "ERR006")
 
 
+def test_reading_or_changing_a_migration_needs_create_or_import_package(pair):
+    """The validate page (Sep 2023): GET and PATCH of a migration record need Create Package or Apply Package."""
+    source, _target = pair
+    migration_id = source.create(create_body()).json()["id"]
+    source.wait(migration_id, "packageInfo")
+    analyst, exporter = Api(source.base_url), Api(source.base_url)
+    assert analyst.login("analyst").status_code == 204 and exporter.login("exporter").status_code == 204
+    path = "/api/migrations/" + migration_id
+    for refused in (analyst.call("GET", path),
+                    analyst.call("PATCH", path, json={"importInfo": {"importRequestStatus": "requested"}})):
+        assert_vendor_error(refused, 403, "ERR0014")
+        assert "Create Package or Import Package" in refused.json()["message"]
+    assert source.get(migration_id).json()["importInfo"]["importRequestStatus"] == "pending"  # nothing changed
+    assert exporter.call("GET", path).status_code == 200  # Create Package alone is enough
+    assert source.delete(migration_id.split(":")[0]).status_code == 204
+
+
 def test_a_configuration_migration_sends_no_project_header(pair):
     source, target = pair
     target.server.patch_object("configuration", ADMINISTRATOR, bumpVersion=True)
