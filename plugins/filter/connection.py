@@ -47,14 +47,18 @@ EXAMPLES = r"""
       mstr.migration.session:
         state: verified
 
-# Another host's connection, for a role.
+# Another host's connection, for a role: here dev's, on the controller.
 - name: Export from dev
-  ansible.builtin.include_role:
-    name: mstr.migration.export_package
-  vars:
-    export_package_connection: "{{ hostvars['dev'] | mstr.migration.connection }}"
-    export_package_content: [{name: Year, type: attribute, include_dependents: true}]
-    export_package_dest: /srv/migrations/year.mmp
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Export the package
+      ansible.builtin.include_role:
+        name: mstr.migration.export_package
+      vars:
+        export_package_connection: "{{ hostvars['dev'] | mstr.migration.connection }}"
+        export_package_content: [{name: Year, type: attribute, include_dependents: true}]
+        export_package_dest: /srv/migrations/year.mmp
 """
 
 RETURN = r"""
