@@ -74,6 +74,7 @@ def definition_spec(required: bool) -> dict:
     spec["type"]["required"] = spec["content"]["required"] = required
     return spec
 
+
 # An inventory host that is a Library environment keeps its connection in host variables named after the options
 # (mstr_base_url, mstr_password, ...): every connection option but the session, which a run obtains and passes on.
 HOST_VARIABLE_PREFIX = "mstr_"
