@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: connection
 short_description: The connection options of an inventory host that is a Library environment
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Takes the variables of an inventory host that stands for a Library environment (dev, test, prod) and returns the
     connection options of the collection's modules, as the action group C(group/mstr.migration.mstr) of

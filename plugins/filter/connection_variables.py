@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: connection_variables
 short_description: The host variable of each connection option, for failure messages
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Returns a dictionary that maps each connection option of the collection's modules (C(base_url), C(password),
     C(project_id), ...) to the inventory host variable that sets it (C(mstr_base_url), C(mstr_password),
