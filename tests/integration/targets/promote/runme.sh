@@ -144,3 +144,23 @@ fi
 grep -qF "(stop_on_failure: no target is promoted)" "$WORK_DIR/stop.log"
 [ "$(imports "$TEST_URL")" = 3 ] && [ "$(state "$DEV_URL" 's["requests"]["byRoute"].get("POST /api/packages", 0)')" = "$built_before" ]
 clean
+
+# An import that fails on prod (the server ends it failed) does not stop test's, and the run fails naming prod.
+fail_next_import() { python -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=b"{\"fail_imports\": 1}", method="POST", headers={"Content-Type": "application/json"}))' \
+    "${PROD_URL%/MicroStrategyLibrary}/__emulator__/faults"; }
+fail_next_import
+prod_year="$(version "$PROD_URL" $YEAR)"
+if promote -e targets=test:prod >"$WORK_DIR/import-failed.log" 2>&1; then exit 1; fi
+[ "$(imports "$TEST_URL")" = 4 ] && [ "$(imports "$PROD_URL")" = 2 ]
+[ "$(version "$TEST_URL" $YEAR)" = "$(version "$DEV_URL" $YEAR)" ] && [ "$(version "$PROD_URL" $YEAR)" = "$prod_year" ]
+grep -qF "Not promoted to prod: The target prod ($PROD_URL) failed: " "$WORK_DIR/import-failed.log"
+grep -qE "\"test +imported +$PACKAGES/test/year.import" "$WORK_DIR/import-failed.log"
+grep -qE "^prod +: ok=[0-9]+ +changed=[0-9]+ +unreachable=0 +failed=1 +skipped=[0-9]+ +rescued=1" "$WORK_DIR/import-failed.log"
+clean
+# The same with stop_on_failure: imports already running side by side finish, nothing after them runs.
+bump $YEAR
+fail_next_import
+if promote -e targets=test:prod -e stop_on_failure=true >"$WORK_DIR/import-stop.log" 2>&1; then exit 1; fi
+grep -qF "(stop_on_failure: the other targets stop too)" "$WORK_DIR/import-stop.log" || { cat "$WORK_DIR/import-stop.log"; exit 1; }
+if grep -q "Summary of every target" "$WORK_DIR/import-stop.log"; then exit 1; fi
+clean
