@@ -85,7 +85,8 @@ grep -q "The target is already up to date" "$WORK_DIR/again.log"
 [ "$(imports "$TEST_URL")" = 1 ] && [ "$(imports "$PROD_URL")" = 1 ]
 
 # No target: a pattern that matches no host, or none that the limit leaves, fails and says so.
-for case in "-e targets=staging" "-e targets=prod --limit test" "-e targets=all" "-e source=qa -e targets=test"; do
+for case in "-e targets=staging" "-e targets=prod --limit test" "-e targets=all" "-e source=qa -e targets=test" \
+    "-e targets=test -e store_type=dir"; do
     # shellcheck disable=SC2086
     if promote $case >"$WORK_DIR/none.log" 2>&1; then exit 1; fi
     case "$case" in
@@ -93,6 +94,7 @@ for case in "-e targets=staging" "-e targets=prod --limit test" "-e targets=all"
         *limit*) grep -qF "targets: the pattern prod and --limit test match no host of the inventory (the pattern alone matches prod)" "$WORK_DIR/none.log" ;;
         *all*) grep -qF "targets: all includes the source dev; leave it out, for example -e 'targets=all:!dev'" "$WORK_DIR/none.log" ;;
         *qa*) grep -qF "source: qa is not a host of the inventory (hosts: dev, prod, test" "$WORK_DIR/none.log" ;;
+        *store*) grep -qF "store_type: promote.yml keeps its files in package_dir only" "$WORK_DIR/none.log" ;;
     esac
 done
 if ANSIBLE_PYTHON_INTERPRETER="$EMULATOR_PYTHON" ansible-playbook -i "$WORK_DIR/inventory" \
