@@ -17,8 +17,8 @@ PLAYBOOKS="$COLLECTION_ROOT/playbooks"
 PACKAGES="$WORK_DIR/packages"
 echo "promote-test-vault" >"$WORK_DIR/vault-password"
 
-# inventory DIR PROD_PASSWORD: the example inventory with these servers (test's project by name from the group, prod's
-# by its own name) and each password in an encrypted vault file.
+# inventory DIR PROD_PASSWORD: the example inventory with these servers (dev's project by the group's name, test's by
+# id, prod's by its own name) and each password in an encrypted vault file.
 inventory() {
     cp -r "$PLAYBOOKS/inventory" "$1"
     for env in dev test prod; do
@@ -28,7 +28,8 @@ inventory() {
         printf -- '---\nvault_mstr_password: %s\n' "$password" >"$1/host_vars/$env/vault.yml"
         ansible-vault encrypt --vault-id "$env@$WORK_DIR/vault-password" "$1/host_vars/$env/vault.yml"
     done
-    echo 'mstr_project: Tutorial (Production)' >>"$1/host_vars/prod/main.yml"
+    printf 'mstr_project: ""\nmstr_project_id: %s\n' "$TUTORIAL" >>"$1/host_vars/test/main.yml"  # by id (the group names it)
+    echo 'mstr_project: Tutorial (Production)' >>"$1/host_vars/prod/main.yml"  # by its own name
 }
 inventory "$WORK_DIR/inventory" prod-secret
 inventory "$WORK_DIR/inventory-wrong" not-the-prod-password
