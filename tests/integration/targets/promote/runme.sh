@@ -55,6 +55,11 @@ snapshot() { (cd "$PACKAGES" && find . -type f -printf '%p %T@ ' -exec sha256sum
 # Nothing left on a server: no session, no holder.
 clean() { for url in "$DEV_URL" "$TEST_URL" "$PROD_URL"; do [ "$(state "$url" 'len(s["sessions"]) + len(s["packages"])')" = 0 ]; done; }
 
+# A user's own play on these hosts: one module_defaults line, each host its server, password and project.
+ANSIBLE_PYTHON_INTERPRETER="$EMULATOR_PYTHON" ansible-playbook -i "$WORK_DIR/inventory" \
+    --vault-password-file "$WORK_DIR/vault-password" own_play.yml | tee "$WORK_DIR/own.log"
+[ "$(grep -cE "^(dev|test|prod) +: ok=2 +changed=0 +unreachable=0 +failed=0" "$WORK_DIR/own.log")" = 3 ]
+
 # Two targets in one run: each gets the objects, one undo package and one import record in its own directory.
 [ "$(version "$TEST_URL" $YEAR)" = None ] && [ "$(version "$PROD_URL" $YEAR)" = None ]
 promote -e targets=test:prod | tee "$WORK_DIR/first.log"
