@@ -75,6 +75,17 @@ def definition_spec(required: bool) -> dict:
     return spec
 
 
+# An inventory host that is a Library environment keeps its connection in host variables named after the options
+# (mstr_base_url, mstr_password, ...): every connection option but the session, which a run obtains and passes on.
+HOST_VARIABLE_PREFIX = "mstr_"
+HOST_CONNECTION_OPTIONS = tuple(name for name in CONNECTION_SPEC if name != "session")
+
+
+def host_variable(option: str) -> str:
+    """The host variable of a connection option: base_url -> mstr_base_url."""
+    return HOST_VARIABLE_PREFIX + option
+
+
 def get_spec(**module_options) -> dict:
     """The connection options plus the module's own."""
     spec = copy.deepcopy(CONNECTION_SPEC)

@@ -15,9 +15,29 @@ import sys
 import threading
 import time
 
+from . import seed
 from .errors import SPELLINGS
 from .server import BASE, make_server
 from .state import Emulator
+
+
+def project_name(text: str) -> tuple:
+    """PROJECT=NAME of --project-name, PROJECT a seeded project's id or name."""
+    project, sep, name = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError("expected PROJECT=NAME, got %r" % text)
+    try:
+        return seed.project_key(project.strip()), name.strip()
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error))
+
+
+def empty_project(text: str) -> str:
+    """PROJECT of --empty-project: a seeded project's id or name."""
+    try:
+        return seed.project_key(text.strip())
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error))
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -45,6 +65,12 @@ def parse_args(argv=None) -> argparse.Namespace:
                              "deviations; never credentials)")
     parser.add_argument("--extra-objects", type=int, default=0, metavar="N",
                         help="N extra metrics in MicroStrategy Tutorial and one report 'Bulk Report' using them all")
+    parser.add_argument("--empty-project", action="append", default=[], metavar="PROJECT", type=empty_project,
+                        help="this seeded project (id or name) starts with only its root folder and no security "
+                             "links, as in an environment that never received an object; repeatable")
+    parser.add_argument("--project-name", action="append", default=[], metavar="PROJECT=NAME", type=project_name,
+                        help="this seeded project (id or name) is called NAME here, as environments name a project "
+                             "their own way; its id stays; repeatable")
     parser.add_argument("--storage-dir", metavar="DIR",
                         help="the Storage Service (shared file store) of the Workstation migration route: processes "
                              "given the same DIR share it; without it the process has a private one")
@@ -80,7 +106,8 @@ def main(argv=None) -> int:
                         record_downloads=args.record_downloads, request_log=args.request_log,
                         extra_objects=args.extra_objects, error_codes=args.error_codes,
                         storage_dir=args.storage_dir, storage_service=not args.no_storage_service,
-                        clock_offset=args.clock_offset)
+                        clock_offset=args.clock_offset, empty_projects=args.empty_project,
+                        project_names=dict(args.project_name))
     emulator.set_faults(json.loads(args.faults))
     context = None
     if args.tls_cert:

@@ -15,6 +15,7 @@ shared-file ids are the first ids a Library hands out (``FIRST_IDS``).
 from __future__ import annotations
 
 import copy
+from typing import Optional
 
 TUTORIAL = "B7CA92F04B9FAE8D941C3E9B7E0CD754"
 DEMO_PROJECT = "B19DEDCC11D4E0EFC000EB9495D0F44F"
@@ -313,13 +314,35 @@ def bulk_objects(count: int) -> list:
     return metrics + [report]
 
 
-def initial_metadata(extra_objects: int = 0) -> dict:
+# What a project holds when an environment starts with it empty (--empty-project): its root folder, as a project
+# that was created and never given an object has.
+EMPTY_PROJECT_OBJECTS = [obj for obj in DEMO_OBJECTS if obj["type"] == 8]
+
+
+def project_key(text: str) -> str:
+    """The seeded project ``text`` names, by id or by its seeded name (any case); ValueError when none."""
+    for project in PROJECTS:
+        if text.upper() == project["id"] or text.lower() == project["name"].lower():
+            return project["id"]
+    raise ValueError("no seeded project %r: one of %s" % (text, ", ".join(
+        "%s (%s)" % (p["name"], p["id"]) for p in PROJECTS)))
+
+
+def projects(names: Optional[dict] = None) -> list:
+    """A fresh copy of the seeded projects, with ``names`` ({project id: name}) given to some of them."""
+    names = names or {}
+    return [dict(project, name=names.get(project["id"], project["name"])) for project in PROJECTS]
+
+
+def initial_metadata(extra_objects: int = 0, empty_projects=()) -> dict:
     """A fresh copy of the seeded metadata, keyed by scope then object id.
 
     Scopes: ``configuration`` for configuration objects, a project id for its
     project objects, ``security:<project id>`` for the project security links
     of users and user groups (what a project security package carries).
     ``extra_objects`` adds the bulk metrics and report to Tutorial.
+    A project in ``empty_projects`` (ids) holds only its root folder and no
+    security links, as in an environment that never received an object.
     """
     scopes = {
         CONFIGURATION_SCOPE: CONFIGURATION_OBJECTS,
@@ -328,6 +351,9 @@ def initial_metadata(extra_objects: int = 0) -> dict:
         security_scope(TUTORIAL): TUTORIAL_SECURITY,
         security_scope(DEMO_PROJECT): [],
     }
+    for project_id in empty_projects:
+        scopes[project_id] = EMPTY_PROJECT_OBJECTS
+        scopes[security_scope(project_id)] = []
     metadata = {}
     for scope, objects in scopes.items():
         level = PROJECT_OBJECT if scope in (TUTORIAL, DEMO_PROJECT) else CONFIGURATION_OBJECT

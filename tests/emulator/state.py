@@ -36,8 +36,12 @@ class Emulator:
                  processing_seconds=1.0, status_case="upper", padding_mb=0,
                  session_timeout=1800.0, lb_cookie=False, secure_cookies=False, record_downloads=False,
                  request_log: Optional[str] = None, extra_objects: int = 0, error_codes: str = "docs",
-                 storage_dir: Optional[str] = None, storage_service: bool = True, clock_offset: float = 0.0):
+                 storage_dir: Optional[str] = None, storage_service: bool = True, clock_offset: float = 0.0,
+                 empty_projects=(), project_names: Optional[dict] = None):
         self.lock = threading.RLock()
+        # Environments that do not start identical (--empty-project, --project-name): seeded ids, given names.
+        self.empty_projects = tuple(seed.project_key(project) for project in empty_projects)
+        self.projects = seed.projects({seed.project_key(key): name for key, name in (project_names or {}).items()})
         self.error_codes = error_codes
         self.password = password
         self.api_token = api_token
@@ -69,7 +73,7 @@ class Emulator:
     # ----------------------------------------------------------------- admin
     def reset(self):
         with self.lock:
-            self.metadata = seed.initial_metadata(self.extra_objects)
+            self.metadata = seed.initial_metadata(self.extra_objects, self.empty_projects)
             self.sessions: dict = {}
             self.request_counts = {}
             self.deviations: list = []  # the last requests that deviated from the conformance table
@@ -200,9 +204,8 @@ class Emulator:
             raise no_privilege(sess["user"], " or ".join(privileges))
 
     # -------------------------------------------------------------- metadata
-    @staticmethod
-    def project(project_id: Optional[str]) -> Optional[dict]:
-        for proj in seed.PROJECTS:
+    def project(self, project_id: Optional[str]) -> Optional[dict]:
+        for proj in self.projects:
             if project_id and proj["id"] == project_id.upper():
                 return proj
         return None

@@ -74,7 +74,7 @@ class ProjectsObjects(Family):
     # ---------------------------------------------------------------- routes
     @route("GET", "/api/projects")
     def projects(self, call: Call) -> Response:
-        return Response(200, [dict(p) for p in seed.PROJECTS])
+        return Response(200, [dict(p) for p in self.emu.projects])
 
     # No vendor workflow page shows this call; API_NOTES.md ("Objects in a project") does.
     @route("GET", "/api/objects/{oid}", Rule(

@@ -96,7 +96,7 @@ class Security(Family):
             # Every project with its <project, members> relations, as the page's sample lists them.
             role["projects"] = [{"name": project["name"], "id": project["id"],
                                  "members": self._members(project["id"], "securityRoles", record["id"])}
-                                for project in seed.PROJECTS]
+                                for project in self.emu.projects]
         return Response(200, role)
 
     @route("GET", "/api/securityFilters/{fid}/members", Rule(
@@ -114,7 +114,7 @@ class Security(Family):
                               "totalUserGroups": len(groups)})
 
     def snapshot(self, checksums: bool = False) -> dict:
-        return {"securityLinks": {project["id"]: self.links(project["id"]) for project in seed.PROJECTS}}
+        return {"securityLinks": {project["id"]: self.links(project["id"]) for project in self.emu.projects}}
 
     def links(self, project_id: str, member_id: Optional[str] = None) -> dict:
         """{member id: {securityRoles, securityFilters}} of a project, as tests read them from the state."""
