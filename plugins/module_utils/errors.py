@@ -18,8 +18,9 @@ CODE_HINTS = {
     3: "check username, password, login_mode or api_token",
     9: "the server session has expired or was closed; log in again with mstr.migration.session "
        "(anything that lived in the old session, such as a package holder, is gone)",
-    14: "the user lacks a privilege: exporting needs 'Create Package', importing needs "
-        "'Create Package' and 'Import Package'",
+    14: "the user lacks a privilege: a package's export needs 'Create Package', its import 'Create Package' and "
+        "'Import Package'; a Workstation migration's creation needs 'Create Package', its import, validation and "
+        "undo 'Import Package'",
     17: "the user lacks a permission on an object",
 }
 SESSION_INVALID = 9

@@ -138,6 +138,13 @@ if run_playbook "$PLAYBOOKS/import_package.yml" "${CONNECTIONS[@]}" -e "rollback
 fi
 grep -q "rollback_record: .*/no-such.import.json is not a file (a relative rollback_record is taken from the current" \
     "$WORK_DIR/no-record.log"
+# An absolute one is not said to be taken from the current directory.
+if run_playbook "$PLAYBOOKS/import_package.yml" "${CONNECTIONS[@]}" -e "rollback_record=$WORK_DIR/no-such.import.json" \
+    >"$WORK_DIR/no-record-abs.log" 2>&1; then
+    exit 1
+fi
+grep -q "rollback_record: $WORK_DIR/no-such.import.json is not a file" "$WORK_DIR/no-record-abs.log"
+if grep -q "a relative rollback_record" "$WORK_DIR/no-record-abs.log"; then exit 1; fi
 if run_playbook "$PLAYBOOKS/import_package.yml" "${CONNECTIONS[@]}" -e "target_project='Demo Projet'" \
     -e "package_file=$WORK_DIR/project_package/year.mmp" >"$WORK_DIR/typo-project.log" 2>&1; then
     exit 1
