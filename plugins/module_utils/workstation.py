@@ -48,6 +48,7 @@ ROUTE = "workstation"
 SECURITY_NOT_COMPARED = ("a project security migration carries the users' security links, which this route's plan "
                          "does not compare, so it is migrated every time")
 SOURCE, TARGET = "source", "target"
+STOPPED = "the task was stopped (interrupted or terminated)"
 
 
 def record_stem(name: str) -> str:
@@ -245,6 +246,10 @@ class Migration:
         except MstrError as exc:
             self._discard(exc)
             raise
+        except KeyboardInterrupt:
+            exc = MstrError("%s before migration %s was imported" % (STOPPED, mid), migration_id=mid)
+            self._discard(exc)
+            raise exc from None
 
     def _validate(self) -> None:
         mid = self.migration_id
@@ -347,12 +352,40 @@ class Migration:
             self.records[SOURCE] = record
             replica = copy.deepcopy(record)
             replica["packageInfo"]["replicated"] = True
+        except MstrError as exc:
+            self._discard(exc)
+            raise
+        except KeyboardInterrupt:
+            exc = MstrError("%s before migration %s was imported" % (STOPPED, mid), migration_id=mid)
+            self._discard(exc)
+            raise exc from None
+        try:
             with self.target.step("starting the import", migration_id=mid):
                 self.target.api.start_import(mid, replica, self.options["generate_undo"])
         except MstrError as exc:
             self._discard(exc)
             raise
+        except KeyboardInterrupt:
+            # The import request was on its way: the target may have accepted it, so nothing is deleted and what
+            # the target holds is recorded.
+            return self._interrupted_import()
         return self._wait_import()
+
+    def _interrupted_import(self):
+        mid = self.migration_id
+        try:
+            held = self.target.api.find(mid)
+        except MstrError:
+            held = {}  # not known: kept and recorded
+        if held is None:
+            exc = MstrError("%s before migration %s was imported" % (STOPPED, mid), migration_id=mid)
+            self._discard(exc)
+            raise exc from None
+        exc = MstrError("%s while the target was importing migration %s; it is kept on both sides"
+                        % (STOPPED, mid), migration_id=mid,
+                        side=TARGET, step="importing")
+        self._record_failure(exc)
+        raise exc from None
 
     def _wait_import(self) -> tuple:
         """The target accepted the import: from here on the migration is kept and the record is written."""
@@ -365,6 +398,8 @@ class Migration:
             exc.details.setdefault("migration_id", mid)
             self._record_failure(exc)
             raise
+        except KeyboardInterrupt:
+            return self._interrupted_import()
         self.elapsed["import"] = done["elapsed"]
         self.records[TARGET] = done["record"]
         path = self._write_record(done, done["elapsed"])

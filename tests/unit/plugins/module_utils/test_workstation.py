@@ -401,3 +401,35 @@ def test_the_project_header_goes_only_where_the_pages_send_it():
     configuration = _Answering({"id": mid, "packageInfo": {}, "importInfo": {}})
     MigrationApi(configuration, DEMO, "configuration").create({})
     assert configuration.sent[0][2]["project_id"] is None
+
+
+def _interrupt(*_args, **_kwargs):
+    raise KeyboardInterrupt
+
+
+def test_a_task_stopped_while_the_target_imports_keeps_the_migration_and_writes_its_record(pair, tmp_path):
+    """Ctrl-C (or SIGTERM, which the runner turns into it) after the target accepted the import: the failure names
+    the migration and the record says what is known, as after a wait_timeout."""
+    source, target = pair
+    s_side, t_side = sides(pair)
+    t_side.api.wait_imported = _interrupt
+    with pytest.raises(MstrError) as caught:
+        workstation.Migration(s_side, t_side, options(tmp_path), False).run()
+    error = caught.value
+    assert "stopped" in error.message and "kept on both sides" in error.message
+    assert error.details["migration_id"] and error.details["side"] == "target"
+    record = json.loads(open(error.details["record"]).read())
+    assert record["migration"]["id"] == error.details["migration_id"] and record["route"] == "workstation"
+    assert [m["roles"] for m in migrations(source)] == [["source"]]
+    assert [m["roles"] for m in migrations(target)] == [["target"]]
+
+
+def test_a_task_stopped_while_the_package_builds_deletes_the_migration_on_the_source(pair, tmp_path):
+    source, target = pair
+    s_side, t_side = sides(pair)
+    s_side.api.wait_created = _interrupt
+    with pytest.raises(MstrError) as caught:
+        workstation.Migration(s_side, t_side, options(tmp_path), False).run()
+    assert "stopped" in caught.value.message and "deleted on the source" in caught.value.message
+    assert caught.value.details["migration_kept"] is False
+    assert migrations(source) == [] and migrations(target) == [] and os.listdir(str(tmp_path)) == []
