@@ -38,8 +38,8 @@ from ansible_collections.mstr.migration.plugins.module_utils import records
 from ansible_collections.mstr.migration.plugins.module_utils.answers import mapping, objects_list
 from ansible_collections.mstr.migration.plugins.module_utils.definition import import_result, resolve_names
 from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
-from ansible_collections.mstr.migration.plugins.module_utils.migration_api import (MigrationApi, environment_id,
-                                                                                   status_of)
+from ansible_collections.mstr.migration.plugins.module_utils.migration_api import (MigrationApi, check_migration_id,
+                                                                                   environment_id, status_of)
 from ansible_collections.mstr.migration.plugins.module_utils.names import by_name
 from ansible_collections.mstr.migration.plugins.module_utils.objects import PROJECT_SECURITY
 from ansible_collections.mstr.migration.plugins.module_utils.package_api import PackageApi
@@ -64,8 +64,14 @@ def load_record(path: str, option: str = "record") -> dict:
         raise ValidationError(option, "%s is not an import record of mstr.migration.migration (route workstation, "
                                       "with a migration id); an import record of package_import is undone by "
                                       "importing its undo package" % path)
+    try:
+        migration_id = check_migration_id(migration["id"], option)
+    except ValidationError as exc:
+        raise ValidationError(option, "%s is damaged: its migration id %r is not a migration id (two 32-character "
+                                      "hexadecimal ids joined by a colon); give the record the run wrote, or the "
+                                      "migration_id itself" % (path, migration["id"])) from exc
     target = data.get("target") if isinstance(data.get("target"), dict) else {}
-    return {"migration_id": migration["id"], "base_url": target.get("base_url"),
+    return {"migration_id": migration_id, "base_url": target.get("base_url"),
             "project_id": target.get("project_id"), "path": path}
 
 

@@ -321,6 +321,24 @@ def test_a_record_of_the_classic_route_is_not_undone_here(tmp_path):
     assert caught.value.option == "record"
 
 
+@pytest.mark.parametrize("given", ["x", "../../api/sessions", "a" * 32 + ":" + "b" * 31])
+def test_a_record_whose_migration_id_is_damaged_is_named_before_any_request(tmp_path, given):
+    """Not later, as migration_id (an option the task did not set), after both logins."""
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps({"format": RECORD_FORMAT, "route": "workstation", "migration": {"id": given},
+                                "target": {"base_url": "https://t/MicroStrategyLibrary"}}))
+    with pytest.raises(ValidationError) as caught:
+        workstation.load_record(str(path))
+    assert caught.value.option == "record" and "damaged" in caught.value.message
+
+
+def test_a_records_migration_id_is_given_upper_case(tmp_path):
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps({"format": RECORD_FORMAT, "route": "workstation",
+                                "migration": {"id": "a" * 32 + ":" + "b" * 32}}))
+    assert workstation.load_record(str(path))["migration_id"] == "A" * 32 + ":" + "B" * 32
+
+
 # ------------------------------------------------------------------ the two sides' options
 def test_a_side_takes_the_tasks_options_it_leaves_unset():
     params = {"base_url": "https://both/MicroStrategyLibrary", "username": "u", "password": "p", "project_id": DEMO,
