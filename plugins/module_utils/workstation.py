@@ -137,6 +137,7 @@ class Migration:
         self.records: dict = {SOURCE: None, TARGET: None}
         self.migration_id: Optional[str] = None
         self.plan: list = []
+        self.built: list = []
         self.validation: Optional[dict] = None
         self.approved = False
 
@@ -152,6 +153,12 @@ class Migration:
         if not would_change:
             return self._result(False, "The target is already up to date: the %d object(s) match it; no migration "
                                        "was created." % len(self.plan))
+        twin = self._waiting_twin() if self.options["approval"] == "request" and not self.options["force"] else None
+        if twin:
+            self.migration_id = twin
+            return self._result(False, "Migration %s of this name, built from the same objects for the same target, "
+                                       "already waits for approval on the source; no migration was created." % twin,
+                                requested=True)
         if self.check_mode:
             return self._result(True, "Check mode, nothing was created: migrating would end with %s."
                                 % planning.describe(planning.summary(self.plan)))
@@ -203,9 +210,32 @@ class Migration:
             finally:
                 self._release_holder(packages, holder)
         objects = objects_list(built.get("content"), "the package content")
+        self.built = objects
         plan = self._compare(objects)
         self.elapsed["plan"] = round(time.monotonic() - started, 3)
         return plan
+
+    def _waiting_twin(self) -> Optional[str]:
+        """approval: request run again: the migration of this name that already waits for approval on the source,
+        for this target and built from the same objects at the same versions (None when there is none)."""
+        wanted = _fingerprint(self.built)
+        with self.source.step("looking for a migration of this name that waits for approval"):
+            found = by_name([dict(r, name=str(r["packageInfo"].get("name"))) for r in self.source.api.list_all()],
+                            self.options["name"])
+            for summary in found:
+                info = summary["importInfo"]
+                if status_of(summary, "importInfo", "importRequestStatus") != "requested" or \
+                        mapping(info.get("environment"), "importInfo.environment").get("id") != \
+                        self.target.environment["id"] or \
+                        (mapping(info.get("project"), "importInfo.project").get("id") or None) != \
+                        (self.target.project().get("id") or None):
+                    continue
+                record = self.source.api.read(summary["id"], "tocview")
+                content = mapping(record["packageInfo"].get("tocView"), "tocView").get("content")
+                if _fingerprint(objects_list(content, "the migration's content")) == wanted:
+                    self.records[SOURCE] = record
+                    return summary["id"].upper()
+        return None
 
     def _release_holder(self, packages: PackageApi, holder: str) -> None:
         try:
@@ -484,6 +514,12 @@ class Migration:
             "notes": self.notes, "warnings": self.warnings,
         }
         return changed, result, _diff(self.plan)
+
+
+def _fingerprint(objects: list) -> list:
+    """What a package holds, to compare two builds: each object's id, type, version and action."""
+    return sorted((str(item.get("id")).upper(), str(item.get("type")), str(item.get("version")),
+                   str(item.get("action"))) for item in objects)
 
 
 def _diff(plan: list) -> dict:

@@ -24,7 +24,9 @@ description:
     side and the task reports no change (O(force) migrates anyway).
   - Governance (O(approval)). V(auto) requests and approves in one run. V(request) stops after the request; the
     migration waits on the source, visible in Workstation, until an approver runs the module with V(approve) and
-    the O(migration_id) (or the O(name)), so builder and approver can be different users and jobs.
+    the O(migration_id) (or the O(name)), so builder and approver can be different users and jobs. V(request) run
+    again while a migration of this O(name), built from the same objects at the same versions for the same target,
+    still waits reports no change and returns its id (O(force) creates another).
   - Every migration that imported leaves an import record in O(undo_dir) (format
     C(mstr.migration/import-record-1) as M(mstr.migration.package_import) writes it, with C(route) V(workstation),
     the migration id and the undo package's storage path); a record never replaces another file.

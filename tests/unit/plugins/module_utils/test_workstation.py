@@ -197,6 +197,22 @@ def test_request_then_approve_by_two_users(pair, tmp_path):
     assert not changed and again["migration_id"] == asked["migration_id"]
 
 
+def test_a_request_run_again_creates_no_second_waiting_migration(pair, tmp_path):
+    """A re-run of the builder's job: the migration that waits is the answer, so that the approver's approval by
+    name still finds one; a change on the source is a new migration."""
+    source, target = pair
+    _changed, asked, _diff = workstation.Migration(*sides(pair), options(tmp_path, approval="request"), False).run()
+    for check_mode in (True, False):
+        changed, again, _diff = workstation.Migration(*sides(pair), options(tmp_path, approval="request"),
+                                                      check_mode).run()
+        assert not changed and again["migration_id"] == asked["migration_id"] and again["requested"]
+        assert again["source"]["import_request_status"] == "requested"
+    assert count(source, "POST /api/migrations") == 1 and len(migrations(source)) == 1
+    source.patch_object(TUTORIAL, YEAR, bumpVersion=True)
+    changed, third, _diff = workstation.Migration(*sides(pair), options(tmp_path, approval="request"), False).run()
+    assert changed and third["migration_id"] != asked["migration_id"] and len(migrations(source)) == 2
+
+
 def test_an_approval_refused_keeps_the_waiting_migration(pair, tmp_path):
     source, target = pair
     _changed, asked, _diff = workstation.Migration(*sides(pair), options(tmp_path, approval="request"), False).run()
