@@ -73,3 +73,12 @@ def test_an_undo_from_a_record_of_another_target_is_refused(tmp_path):
     good = params(tmp_path, state="undone", record=str(record),
                   target={"base_url": "https://elsewhere/MicroStrategyLibrary/"})
     assert migration.validate(good)["record"]["migration_id"] == MID
+
+
+@pytest.mark.parametrize("value", [0, -1, float("nan"), float("inf")])
+def test_a_wait_timeout_that_is_no_positive_number_is_named(tmp_path, value):
+    """NaN passed the check (it compares false with 0) and made every wait endless."""
+    from ansible_collections.mstr.migration.plugins.module_utils.arguments import check_positive
+    with pytest.raises(ValidationError) as caught:
+        check_positive(value, "wait_timeout")
+    assert caught.value.option == "wait_timeout"
