@@ -399,6 +399,18 @@ class Migration:
             with self.target.step("starting the import", migration_id=mid):
                 self.target.api.start_import(mid, replica, self.options["generate_undo"])
         except MstrError as exc:
+            # An answer lost or replaced on the way (a gateway's page, a timeout) may hide an import the target
+            # accepted: the target is asked before anything is deleted.
+            accepted = self._target_accepted()
+            if accepted:
+                self.notes.append("the answer to the import request could not be used (%s), but the target had "
+                                  "accepted the import, which was followed to its end" % exc.message)
+                return self._wait_import()
+            if accepted is None:
+                exc.message += ("; whether the target accepted the import is unknown (reading it failed too), so "
+                                "migration %s is kept on the source" % mid)
+                exc.details.update(migration_id=mid, migration_kept=True)
+                raise
             self._discard(exc)
             raise
         except KeyboardInterrupt:
@@ -407,13 +419,19 @@ class Migration:
             return self._interrupted_import()
         return self._wait_import()
 
+    def _target_accepted(self) -> Optional[bool]:
+        """Whether the target holds an import of the migration (its import started); None when it cannot be read.
+        (On a one-Library migration the record is the source's too: only an import status other than pending
+        says the import was accepted.)"""
+        try:
+            held = self.target.api.find(self.migration_id)
+        except MstrError:
+            return None
+        return held is not None and status_of(held, "importInfo") not in (None, "pending")
+
     def _interrupted_import(self):
         mid = self.migration_id
-        try:
-            held = self.target.api.find(mid)
-        except MstrError:
-            held = {}  # not known: kept and recorded
-        if held is None:
+        if self._target_accepted() is False:
             exc = MstrError("%s before migration %s was imported" % (STOPPED, mid), migration_id=mid)
             self._discard(exc)
             raise exc from None

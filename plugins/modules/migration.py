@@ -35,7 +35,8 @@ description:
   - When a step fails, the message names the side, the step and the server's words. A migration created but not
     imported is deleted on the source, and the message says so (or that it is kept because the delete failed). Once
     the target accepted the import, the migration is kept on both sides and its import record is written whatever
-    the import's outcome.
+    the import's outcome; when the answer to the import request is lost or unreadable (a gateway's page, a
+    timeout), the target is asked whether it accepted it before anything is deleted.
 author:
   - mstr.migration maintainers (@mstr-migration)
 extends_documentation_fragment:

@@ -20,6 +20,7 @@ from ansible_collections.mstr.migration.plugins.module_utils.records import RECO
 from ansible_collections.mstr.migration.plugins.module_utils.runner import on_side, side_params
 from ansible_collections.mstr.migration.plugins.module_utils.transport import Client
 from ansible_collections.mstr.migration.tests.emulator.process import EmulatorProcess
+from ansible_collections.mstr.migration.tests.integration.gateway import Gateway
 
 from ansible_collections.mstr.migration.tests.unit.plugins.module_utils.emulated import DEMO, PASSWORD, TUTORIAL, YEAR, logged_in
 
@@ -467,3 +468,37 @@ def test_a_task_stopped_while_the_package_builds_deletes_the_migration_on_the_so
     assert "stopped" in caught.value.message and "deleted on the source" in caught.value.message
     assert caught.value.details["migration_kept"] is False
     assert migrations(source) == [] and migrations(target) == [] and os.listdir(str(tmp_path)) == []
+
+
+def test_an_import_whose_answer_is_lost_on_the_way_is_followed_not_deleted(pair, tmp_path):
+    """A gateway's page in place of the import's answer, after the target accepted it: the migration was deleted
+    on the source and the task said nothing was imported, while the target had imported it (and no record)."""
+    source, target = pair
+    gateway = Gateway(target.base_url).start()
+    try:
+        gateway.rules = {"page": {"match": r"^PUT /MicroStrategyLibrary/api/migrations/[^/]+$",
+                                  "body": "<html>502 Bad Gateway</html>", "content_type": "text/html"}}
+        s_side, _t_side = sides(pair)
+        t_side = workstation.Side("target", logged_in_at(gateway.base_url), DEMO, "project")
+        changed, result, _diff = workstation.Migration(s_side, t_side, options(tmp_path), False).run()
+    finally:
+        gateway.stop()
+    assert changed and result["imported"] and result["record"]
+    assert any("could not be used" in note for note in result["notes"])
+    assert [m["roles"] for m in migrations(source)] == [["source"]]
+    assert [m["importStatus"] for m in migrations(target)] == ["imported"]
+
+
+def test_an_import_the_target_refused_still_deletes_the_migration(pair, tmp_path):
+    source, target = pair
+    target.faults(fail_next=1, fail_status=400, fail_code="ERR006", fail_match="^PUT /api/migrations/[^/]+$")
+    with pytest.raises(MstrError) as caught:
+        workstation.Migration(*sides(pair), options(tmp_path), False).run()
+    assert "deleted on the source" in caught.value.message and caught.value.details["migration_kept"] is False
+    assert migrations(source) == [] and migrations(target) == [] and os.listdir(str(tmp_path)) == []
+
+
+def logged_in_at(base_url):
+    client = Client(base_url, backoff=0.01)
+    client.login("standard", "administrator", PASSWORD)
+    return client
