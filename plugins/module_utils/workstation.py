@@ -347,9 +347,26 @@ class Migration:
         """A migration built by another run: its type, and its target project unless the task names one."""
         package_type = record["packageInfo"].get("type")
         target_project = mapping(record["importInfo"].get("project"), "importInfo.project").get("id")
+        self._check_requested_target(record, target_project)
         self.source.type = self.target.type = package_type
         self.target.project_id = self.target.project_id or target_project
         self.target.api = MigrationApi(self.target.client, self.target.project_id, package_type)
+
+    def _check_requested_target(self, record: dict, target_project: Optional[str]) -> None:
+        """What is approved goes where it was requested for: the target environment and project the source's record
+        names, not another Library or project this task happens to name."""
+        mid = self.migration_id
+        requested = mapping(record["importInfo"].get("environment"), "importInfo.environment").get("id")
+        given = self.target.environment["id"]
+        if requested and str(requested).rstrip("/").lower() != str(given).rstrip("/").lower():
+            raise ValidationError("target.base_url", "migration %s was requested for the target environment %s, not "
+                                                     "%s: an approval imports it only where it was requested (and "
+                                                     "reviewed) for; nothing was done" % (mid, requested, given))
+        if target_project and self.target.project_id and target_project.upper() != self.target.project_id.upper():
+            raise ValidationError("target.project_id", "migration %s was requested for the target project %s, not "
+                                                       "%s; leave the target's project out (it is the migration's) or "
+                                                       "name that one; nothing was done"
+                                  % (mid, target_project, self.target.project_id))
 
     def _not_waiting(self, mid: str, request: Optional[str]) -> tuple:
         target = self.target.api.find(mid)

@@ -75,7 +75,9 @@ options:
     description:
       - V(auto) requests and approves the import in this run; V(request) stops after the request (the result says
         the migration waits; nothing is imported); V(approve) approves and runs a migration that waits, found by
-        O(migration_id) or O(name). O(type) and O(content) are not needed with V(approve).
+        O(migration_id) or O(name). O(type) and O(content) are not needed with V(approve). An approval imports
+        only into the target environment (and project) the request named; a task whose O(target) is another
+        Library or project is refused before anything changes.
     type: str
     choices: [auto, request, approve]
     default: auto

@@ -502,3 +502,21 @@ def logged_in_at(base_url):
     client = Client(base_url, backoff=0.01)
     client.login("standard", "administrator", PASSWORD)
     return client
+
+
+@pytest.mark.parametrize("environment, project, option", [
+    ({"id": "https://prod.example.com/MicroStrategyLibrary/"}, DEMO, "target.base_url"),
+    (None, TUTORIAL, "target.project_id"),
+])
+def test_an_approval_imports_only_into_the_target_it_was_requested_for(pair, tmp_path, environment, project, option):
+    """The approver's task naming another Library (or project) than the request did imported it there."""
+    source, target = pair
+    _changed, asked, _diff = workstation.Migration(*sides(pair), options(tmp_path, approval="request"), False).run()
+    s_side, _t_side = sides(pair)
+    other = workstation.Side("target", logged_in(target), project, "project", environment)
+    with pytest.raises(ValidationError) as caught:
+        workstation.Migration(s_side, other, options(tmp_path, approval="approve", body=None,
+                                                     migration_id=asked["migration_id"]), False).run()
+    assert caught.value.option == option and "nothing was done" in caught.value.message
+    assert [m["importRequestStatus"] for m in migrations(source)] == ["requested"]
+    assert migrations(target) == [] and os.listdir(str(tmp_path)) == []
