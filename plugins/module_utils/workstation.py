@@ -358,7 +358,7 @@ class Migration:
         mid = self.migration_id
         requested = mapping(record["importInfo"].get("environment"), "importInfo.environment").get("id")
         given = self.target.environment["id"]
-        if requested and str(requested).rstrip("/").lower() != str(given).rstrip("/").lower():
+        if requested and _environment_of(record) != _environment_key(given):
             raise ValidationError("target.base_url", "migration %s was requested for the target environment %s, not "
                                                      "%s: an approval imports it only where it was requested (and "
                                                      "reviewed) for; nothing was done" % (mid, requested, given))
@@ -386,7 +386,9 @@ class Migration:
             found = by_name([dict(r, name=str(r["packageInfo"].get("name"))) for r in self.source.api.list_all()],
                             self.options["name"])
         waiting = [r for r in found if status_of(r, "importInfo", "importRequestStatus") == "requested"]
-        chosen = waiting or found
+        # Two requests of one name for two targets (test, then prod) are told apart by the task's target.
+        here = [r for r in waiting if _environment_of(r) == _environment_key(self.target.environment["id"])]
+        chosen = here or waiting or found
         if len(chosen) != 1:
             raise MstrError("source (%s): %s migration(s) named %r%s; give migration_id instead (%s)" % (
                 self.source.client.base_url, len(chosen) or "no", self.options["name"],
@@ -549,6 +551,16 @@ class Migration:
             "notes": self.notes, "warnings": self.warnings,
         }
         return changed, result, _diff(self.plan)
+
+
+def _environment_key(environment_id) -> str:
+    return str(environment_id).rstrip("/").lower()
+
+
+def _environment_of(record: dict) -> Optional[str]:
+    """The target environment a migration was requested for, compared as _environment_key; None when unnamed."""
+    given = mapping(mapping(record.get("importInfo"), "importInfo").get("environment"), "importInfo.environment")
+    return _environment_key(given["id"]) if given.get("id") else None
 
 
 def _fingerprint(objects: list) -> list:

@@ -520,3 +520,17 @@ def test_an_approval_imports_only_into_the_target_it_was_requested_for(pair, tmp
     assert caught.value.option == option and "nothing was done" in caught.value.message
     assert [m["importRequestStatus"] for m in migrations(source)] == ["requested"]
     assert migrations(target) == [] and os.listdir(str(tmp_path)) == []
+
+
+def test_an_approval_by_name_takes_the_request_for_its_own_target(pair, tmp_path):
+    """One name requested for two targets (test, then prod): the approver of each finds its own by name."""
+    source, target = pair
+    prod = {"id": "https://prod.example.com/MicroStrategyLibrary/"}
+    s_side, _t_side = sides(pair)
+    workstation.Migration(s_side, workstation.Side("target", logged_in(target), DEMO, "project", prod),
+                          options(tmp_path, approval="request"), False).run()
+    _changed, asked, _diff = workstation.Migration(*sides(pair), options(tmp_path, approval="request"), False).run()
+    assert len(migrations(source)) == 2
+    changed, done, _diff = workstation.Migration(*sides(pair), options(tmp_path, approval="approve", body=None),
+                                                 False).run()
+    assert changed and done["imported"] and done["migration_id"] == asked["migration_id"]
