@@ -322,6 +322,13 @@ def validate(params):
         params["migration_id"] = check_migration_id(params["migration_id"])
     if params["state"] == "undone":
         return _validate_undo(params)
+    if params["record"]:
+        raise ValidationError("record", "is used only with state: undone (the import record of the migration to "
+                                        "undo)")
+    if params["migration_id"] and params["approval"] != "approve":
+        raise ValidationError("migration_id", "is used only with approval: approve or state: undone; with approval: "
+                                              "%s a run builds a new migration (set approval: approve to approve "
+                                              "this one)" % params["approval"])
     body = _validate_approve(params) if params["approval"] == "approve" else _validate_build(params)
     if params["approval"] != "request":
         if not params["undo_dir"]:

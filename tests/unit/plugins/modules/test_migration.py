@@ -55,6 +55,10 @@ def test_a_whole_migration_is_valid(tmp_path):
     ({"migration_id": "not:an:id"}, "migration_id"),
     ({"state": "undone"}, "migration_id"),
     ({"state": "undone", "migration_id": MID, "record": "/x.json"}, "migration_id"),
+    # Set but not used: a new migration was built instead of the one named.
+    ({"migration_id": MID}, "migration_id"),
+    ({"approval": "request", "migration_id": MID}, "migration_id"),
+    ({"record": "/x.json"}, "record"),
 ])
 def test_a_wrong_option_is_named(tmp_path, changes, option):
     assert option_of(params(tmp_path, **changes)) == option
