@@ -37,7 +37,7 @@ from ansible_collections.mstr.migration.plugins.module_utils import privileges
 from ansible_collections.mstr.migration.plugins.module_utils import records
 from ansible_collections.mstr.migration.plugins.module_utils.answers import mapping, objects_list
 from ansible_collections.mstr.migration.plugins.module_utils.definition import import_result, resolve_names
-from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
+from ansible_collections.mstr.migration.plugins.module_utils.errors import ApiError, MstrError, ValidationError
 from ansible_collections.mstr.migration.plugins.module_utils.migration_api import (MigrationApi, check_migration_id,
                                                                                    environment_id, status_of)
 from ansible_collections.mstr.migration.plugins.module_utils.names import by_name
@@ -264,8 +264,41 @@ class Migration:
                             "tocView": {"settings": body["settings"], "content": body["content"]}, "treeView": {}},
             "importInfo": {"environment": self.target.environment, "project": self.target.project()},
         }
-        with self.source.step("creating the migration"):
-            self.migration_id = self.source.api.create(request)["id"].upper()
+        before = self._named_ids()
+        try:
+            with self.source.step("creating the migration"):
+                self.migration_id = self.source.api.create(request)["id"].upper()
+        except MstrError as exc:
+            self._discard_unanswered(exc, before)
+            raise
+
+    def _named_ids(self) -> set:
+        """The ids of the source's migrations of this run's name."""
+        with self.source.step("listing the migrations of this name"):
+            listed = [dict(r, name=str(r["packageInfo"].get("name"))) for r in self.source.api.list_all()]
+        return {r["id"].upper() for r in by_name(listed, self.options["name"])}
+
+    def _discard_unanswered(self, exc: MstrError, before: set) -> None:
+        """A creation whose answer was lost or unreadable (a gateway's page, a timeout) may have created the
+        migration anyway: one of this name that was not there before is deleted, so that no run leaves one behind."""
+        if isinstance(exc, ApiError) and 400 <= exc.status < 500:
+            return  # the server refused it: nothing was created
+        try:
+            created = sorted(self._named_ids() - before)
+        except MstrError as error:
+            exc.message += ("; whether the source created the migration anyway is unknown (listing its migrations "
+                            "failed: %s)" % error.message)
+            return
+        for mid in created:
+            try:
+                self.source.api.delete(mid.split(":")[0])
+            except MstrError as error:
+                exc.message += ("; the source had created migration %s anyway, and it is kept (deleting it failed: "
+                                "%s)" % (mid, error.message))
+                exc.details.update(migration_id=mid, migration_kept=True)
+            else:
+                exc.message += "; the source had created migration %s anyway: it was deleted" % mid
+                exc.details.update(migration_id=mid, migration_kept=False)
 
     def _before_approval(self) -> None:
         """Wait for the package, validate, request: a failure deletes the migration on the source."""

@@ -534,3 +534,31 @@ def test_an_approval_by_name_takes_the_request_for_its_own_target(pair, tmp_path
     changed, done, _diff = workstation.Migration(*sides(pair), options(tmp_path, approval="approve", body=None),
                                                  False).run()
     assert changed and done["imported"] and done["migration_id"] == asked["migration_id"]
+
+
+def test_a_creation_whose_answer_is_lost_leaves_no_migration_on_the_source(pair, tmp_path):
+    """A gateway's page in place of the creation's answer: the source had created the migration, which each run
+    left behind (one more per re-run), unnamed in the failure."""
+    source, target = pair
+    gateway = Gateway(source.base_url).start()
+    try:
+        gateway.rules = {"page": {"match": r"^POST /MicroStrategyLibrary/api/migrations$",
+                                  "body": "<html>502 Bad Gateway</html>", "content_type": "text/html"}}
+        s_side = workstation.Side("source", logged_in_at(gateway.base_url), TUTORIAL, "project")
+        _s_side, t_side = sides(pair)
+        with pytest.raises(MstrError) as caught:
+            workstation.Migration(s_side, t_side, options(tmp_path), False).run()
+    finally:
+        gateway.stop()
+    assert caught.value.details["step"] == "creating the migration"
+    assert "created migration" in caught.value.message and caught.value.details["migration_kept"] is False
+    assert migrations(source) == [] and migrations(target) == []
+
+
+def test_a_creation_the_source_refused_lists_nothing_more(pair, tmp_path):
+    source, target = pair
+    source.faults(fail_next=1, fail_status=400, fail_code="ERR006", fail_match="^POST /api/migrations$")
+    with pytest.raises(MstrError) as caught:
+        workstation.Migration(*sides(pair), options(tmp_path), False).run()
+    assert "anyway" not in caught.value.message and migrations(source) == []
+    assert count(source, "GET /api/migrations") == 1  # the list before the creation only
