@@ -12,6 +12,7 @@ inject the ``MSTR_*`` variables named here.
 from __future__ import annotations
 
 import copy
+import math
 import os
 
 from ansible.module_utils.errors import AnsibleFallbackNotFound
@@ -95,7 +96,8 @@ def get_spec(**module_options) -> dict:
 
 def check_positive(value, option: str) -> None:
     """Seconds that must be more than nothing: timeout, wait_timeout."""
-    if value is not None and value <= 0:
+    # NaN compares false with everything: it passed "<= 0" and then made every wait endless (elapsed >= NaN).
+    if value is not None and not 0 < value < math.inf:
         raise ValidationError(option, "must be a positive number of seconds")
 
 

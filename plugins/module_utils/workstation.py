@@ -37,9 +37,9 @@ from ansible_collections.mstr.migration.plugins.module_utils import privileges
 from ansible_collections.mstr.migration.plugins.module_utils import records
 from ansible_collections.mstr.migration.plugins.module_utils.answers import mapping, objects_list
 from ansible_collections.mstr.migration.plugins.module_utils.definition import import_result, resolve_names
-from ansible_collections.mstr.migration.plugins.module_utils.errors import MstrError, ValidationError
-from ansible_collections.mstr.migration.plugins.module_utils.migration_api import (MigrationApi, environment_id,
-                                                                                   status_of)
+from ansible_collections.mstr.migration.plugins.module_utils.errors import ApiError, MstrError, ValidationError
+from ansible_collections.mstr.migration.plugins.module_utils.migration_api import (MigrationApi, check_migration_id,
+                                                                                   environment_id, status_of)
 from ansible_collections.mstr.migration.plugins.module_utils.names import by_name
 from ansible_collections.mstr.migration.plugins.module_utils.objects import PROJECT_SECURITY
 from ansible_collections.mstr.migration.plugins.module_utils.package_api import PackageApi
@@ -48,6 +48,7 @@ ROUTE = "workstation"
 SECURITY_NOT_COMPARED = ("a project security migration carries the users' security links, which this route's plan "
                          "does not compare, so it is migrated every time")
 SOURCE, TARGET = "source", "target"
+STOPPED = "the task was stopped (interrupted or terminated)"
 
 
 def record_stem(name: str) -> str:
@@ -63,8 +64,14 @@ def load_record(path: str, option: str = "record") -> dict:
         raise ValidationError(option, "%s is not an import record of mstr.migration.migration (route workstation, "
                                       "with a migration id); an import record of package_import is undone by "
                                       "importing its undo package" % path)
+    try:
+        migration_id = check_migration_id(migration["id"], option)
+    except ValidationError as exc:
+        raise ValidationError(option, "%s is damaged: its migration id %r is not a migration id (two 32-character "
+                                      "hexadecimal ids joined by a colon); give the record the run wrote, or the "
+                                      "migration_id itself" % (path, migration["id"])) from exc
     target = data.get("target") if isinstance(data.get("target"), dict) else {}
-    return {"migration_id": migration["id"], "base_url": target.get("base_url"),
+    return {"migration_id": migration_id, "base_url": target.get("base_url"),
             "project_id": target.get("project_id"), "path": path}
 
 
@@ -130,6 +137,7 @@ class Migration:
         self.records: dict = {SOURCE: None, TARGET: None}
         self.migration_id: Optional[str] = None
         self.plan: list = []
+        self.built: list = []
         self.validation: Optional[dict] = None
         self.approved = False
 
@@ -145,6 +153,12 @@ class Migration:
         if not would_change:
             return self._result(False, "The target is already up to date: the %d object(s) match it; no migration "
                                        "was created." % len(self.plan))
+        twin = self._waiting_twin() if self.options["approval"] == "request" and not self.options["force"] else None
+        if twin:
+            self.migration_id = twin
+            return self._result(False, "Migration %s of this name, built from the same objects for the same target, "
+                                       "already waits for approval on the source; no migration was created." % twin,
+                                requested=True)
         if self.check_mode:
             return self._result(True, "Check mode, nothing was created: migrating would end with %s."
                                 % planning.describe(planning.summary(self.plan)))
@@ -196,9 +210,32 @@ class Migration:
             finally:
                 self._release_holder(packages, holder)
         objects = objects_list(built.get("content"), "the package content")
+        self.built = objects
         plan = self._compare(objects)
         self.elapsed["plan"] = round(time.monotonic() - started, 3)
         return plan
+
+    def _waiting_twin(self) -> Optional[str]:
+        """approval: request run again: the migration of this name that already waits for approval on the source,
+        for this target and built from the same objects at the same versions (None when there is none)."""
+        wanted = _fingerprint(self.built)
+        with self.source.step("looking for a migration of this name that waits for approval"):
+            found = by_name([dict(r, name=str(r["packageInfo"].get("name"))) for r in self.source.api.list_all()],
+                            self.options["name"])
+            for summary in found:
+                info = summary["importInfo"]
+                if status_of(summary, "importInfo", "importRequestStatus") != "requested" or \
+                        mapping(info.get("environment"), "importInfo.environment").get("id") != \
+                        self.target.environment["id"] or \
+                        (mapping(info.get("project"), "importInfo.project").get("id") or None) != \
+                        (self.target.project().get("id") or None):
+                    continue
+                record = self.source.api.read(summary["id"], "tocview")
+                content = mapping(record["packageInfo"].get("tocView"), "tocView").get("content")
+                if _fingerprint(objects_list(content, "the migration's content")) == wanted:
+                    self.records[SOURCE] = record
+                    return summary["id"].upper()
+        return None
 
     def _release_holder(self, packages: PackageApi, holder: str) -> None:
         try:
@@ -227,8 +264,41 @@ class Migration:
                             "tocView": {"settings": body["settings"], "content": body["content"]}, "treeView": {}},
             "importInfo": {"environment": self.target.environment, "project": self.target.project()},
         }
-        with self.source.step("creating the migration"):
-            self.migration_id = self.source.api.create(request)["id"].upper()
+        before = self._named_ids()
+        try:
+            with self.source.step("creating the migration"):
+                self.migration_id = self.source.api.create(request)["id"].upper()
+        except MstrError as exc:
+            self._discard_unanswered(exc, before)
+            raise
+
+    def _named_ids(self) -> set:
+        """The ids of the source's migrations of this run's name."""
+        with self.source.step("listing the migrations of this name"):
+            listed = [dict(r, name=str(r["packageInfo"].get("name"))) for r in self.source.api.list_all()]
+        return {r["id"].upper() for r in by_name(listed, self.options["name"])}
+
+    def _discard_unanswered(self, exc: MstrError, before: set) -> None:
+        """A creation whose answer was lost or unreadable (a gateway's page, a timeout) may have created the
+        migration anyway: one of this name that was not there before is deleted, so that no run leaves one behind."""
+        if isinstance(exc, ApiError) and 400 <= exc.status < 500:
+            return  # the server refused it: nothing was created
+        try:
+            created = sorted(self._named_ids() - before)
+        except MstrError as error:
+            exc.message += ("; whether the source created the migration anyway is unknown (listing its migrations "
+                            "failed: %s)" % error.message)
+            return
+        for mid in created:
+            try:
+                self.source.api.delete(mid.split(":")[0])
+            except MstrError as error:
+                exc.message += ("; the source had created migration %s anyway, and it is kept (deleting it failed: "
+                                "%s)" % (mid, error.message))
+                exc.details.update(migration_id=mid, migration_kept=True)
+            else:
+                exc.message += "; the source had created migration %s anyway: it was deleted" % mid
+                exc.details.update(migration_id=mid, migration_kept=False)
 
     def _before_approval(self) -> None:
         """Wait for the package, validate, request: a failure deletes the migration on the source."""
@@ -245,6 +315,10 @@ class Migration:
         except MstrError as exc:
             self._discard(exc)
             raise
+        except KeyboardInterrupt:
+            exc = MstrError("%s before migration %s was imported" % (STOPPED, mid), migration_id=mid)
+            self._discard(exc)
+            raise exc from None
 
     def _validate(self) -> None:
         mid = self.migration_id
@@ -306,9 +380,26 @@ class Migration:
         """A migration built by another run: its type, and its target project unless the task names one."""
         package_type = record["packageInfo"].get("type")
         target_project = mapping(record["importInfo"].get("project"), "importInfo.project").get("id")
+        self._check_requested_target(record, target_project)
         self.source.type = self.target.type = package_type
         self.target.project_id = self.target.project_id or target_project
         self.target.api = MigrationApi(self.target.client, self.target.project_id, package_type)
+
+    def _check_requested_target(self, record: dict, target_project: Optional[str]) -> None:
+        """What is approved goes where it was requested for: the target environment and project the source's record
+        names, not another Library or project this task happens to name."""
+        mid = self.migration_id
+        requested = mapping(record["importInfo"].get("environment"), "importInfo.environment").get("id")
+        given = self.target.environment["id"]
+        if requested and _environment_of(record) != _environment_key(given):
+            raise ValidationError("target.base_url", "migration %s was requested for the target environment %s, not "
+                                                     "%s: an approval imports it only where it was requested (and "
+                                                     "reviewed) for; nothing was done" % (mid, requested, given))
+        if target_project and self.target.project_id and target_project.upper() != self.target.project_id.upper():
+            raise ValidationError("target.project_id", "migration %s was requested for the target project %s, not "
+                                                       "%s; leave the target's project out (it is the migration's) or "
+                                                       "name that one; nothing was done"
+                                  % (mid, target_project, self.target.project_id))
 
     def _not_waiting(self, mid: str, request: Optional[str]) -> tuple:
         target = self.target.api.find(mid)
@@ -328,7 +419,9 @@ class Migration:
             found = by_name([dict(r, name=str(r["packageInfo"].get("name"))) for r in self.source.api.list_all()],
                             self.options["name"])
         waiting = [r for r in found if status_of(r, "importInfo", "importRequestStatus") == "requested"]
-        chosen = waiting or found
+        # Two requests of one name for two targets (test, then prod) are told apart by the task's target.
+        here = [r for r in waiting if _environment_of(r) == _environment_key(self.target.environment["id"])]
+        chosen = here or waiting or found
         if len(chosen) != 1:
             raise MstrError("source (%s): %s migration(s) named %r%s; give migration_id instead (%s)" % (
                 self.source.client.base_url, len(chosen) or "no", self.options["name"],
@@ -347,12 +440,58 @@ class Migration:
             self.records[SOURCE] = record
             replica = copy.deepcopy(record)
             replica["packageInfo"]["replicated"] = True
-            with self.target.step("starting the import", migration_id=mid):
-                self.target.api.start_import(mid, replica, self.options["generate_undo"])
         except MstrError as exc:
             self._discard(exc)
             raise
+        except KeyboardInterrupt:
+            exc = MstrError("%s before migration %s was imported" % (STOPPED, mid), migration_id=mid)
+            self._discard(exc)
+            raise exc from None
+        try:
+            with self.target.step("starting the import", migration_id=mid):
+                self.target.api.start_import(mid, replica, self.options["generate_undo"])
+        except MstrError as exc:
+            # An answer lost or replaced on the way (a gateway's page, a timeout) may hide an import the target
+            # accepted: the target is asked before anything is deleted.
+            accepted = self._target_accepted()
+            if accepted:
+                self.notes.append("the answer to the import request could not be used (%s), but the target had "
+                                  "accepted the import, which was followed to its end" % exc.message)
+                return self._wait_import()
+            if accepted is None:
+                exc.message += ("; whether the target accepted the import is unknown (reading it failed too), so "
+                                "migration %s is kept on the source" % mid)
+                exc.details.update(migration_id=mid, migration_kept=True)
+                raise
+            self._discard(exc)
+            raise
+        except KeyboardInterrupt:
+            # The import request was on its way: the target may have accepted it, so nothing is deleted and what
+            # the target holds is recorded.
+            return self._interrupted_import()
         return self._wait_import()
+
+    def _target_accepted(self) -> Optional[bool]:
+        """Whether the target holds an import of the migration (its import started); None when it cannot be read.
+        (On a one-Library migration the record is the source's too: only an import status other than pending
+        says the import was accepted.)"""
+        try:
+            held = self.target.api.find(self.migration_id)
+        except MstrError:
+            return None
+        return held is not None and status_of(held, "importInfo") not in (None, "pending")
+
+    def _interrupted_import(self):
+        mid = self.migration_id
+        if self._target_accepted() is False:
+            exc = MstrError("%s before migration %s was imported" % (STOPPED, mid), migration_id=mid)
+            self._discard(exc)
+            raise exc from None
+        exc = MstrError("%s while the target was importing migration %s; it is kept on both sides"
+                        % (STOPPED, mid), migration_id=mid,
+                        side=TARGET, step="importing")
+        self._record_failure(exc)
+        raise exc from None
 
     def _wait_import(self) -> tuple:
         """The target accepted the import: from here on the migration is kept and the record is written."""
@@ -365,6 +504,8 @@ class Migration:
             exc.details.setdefault("migration_id", mid)
             self._record_failure(exc)
             raise
+        except KeyboardInterrupt:
+            return self._interrupted_import()
         self.elapsed["import"] = done["elapsed"]
         self.records[TARGET] = done["record"]
         path = self._write_record(done, done["elapsed"])
@@ -443,6 +584,22 @@ class Migration:
             "notes": self.notes, "warnings": self.warnings,
         }
         return changed, result, _diff(self.plan)
+
+
+def _environment_key(environment_id) -> str:
+    return str(environment_id).rstrip("/").lower()
+
+
+def _environment_of(record: dict) -> Optional[str]:
+    """The target environment a migration was requested for, compared as _environment_key; None when unnamed."""
+    given = mapping(mapping(record.get("importInfo"), "importInfo").get("environment"), "importInfo.environment")
+    return _environment_key(given["id"]) if given.get("id") else None
+
+
+def _fingerprint(objects: list) -> list:
+    """What a package holds, to compare two builds: each object's id, type, version and action."""
+    return sorted((str(item.get("id")).upper(), str(item.get("type")), str(item.get("version")),
+                   str(item.get("action"))) for item in objects)
 
 
 def _diff(plan: list) -> dict:

@@ -24,7 +24,9 @@ description:
     side and the task reports no change (O(force) migrates anyway).
   - Governance (O(approval)). V(auto) requests and approves in one run. V(request) stops after the request; the
     migration waits on the source, visible in Workstation, until an approver runs the module with V(approve) and
-    the O(migration_id) (or the O(name)), so builder and approver can be different users and jobs.
+    the O(migration_id) (or the O(name)), so builder and approver can be different users and jobs. V(request) run
+    again while a migration of this O(name), built from the same objects at the same versions for the same target,
+    still waits reports no change and returns its id (O(force) creates another).
   - Every migration that imported leaves an import record in O(undo_dir) (format
     C(mstr.migration/import-record-1) as M(mstr.migration.package_import) writes it, with C(route) V(workstation),
     the migration id and the undo package's storage path); a record never replaces another file.
@@ -33,7 +35,8 @@ description:
   - When a step fails, the message names the side, the step and the server's words. A migration created but not
     imported is deleted on the source, and the message says so (or that it is kept because the delete failed). Once
     the target accepted the import, the migration is kept on both sides and its import record is written whatever
-    the import's outcome.
+    the import's outcome; when the answer to the import request is lost or unreadable (a gateway's page, a
+    timeout), the target is asked whether it accepted it before anything is deleted.
 author:
   - mstr.migration maintainers (@mstr-migration)
 extends_documentation_fragment:
@@ -72,7 +75,9 @@ options:
     description:
       - V(auto) requests and approves the import in this run; V(request) stops after the request (the result says
         the migration waits; nothing is imported); V(approve) approves and runs a migration that waits, found by
-        O(migration_id) or O(name). O(type) and O(content) are not needed with V(approve).
+        O(migration_id) or O(name). O(type) and O(content) are not needed with V(approve). An approval imports
+        only into the target environment (and project) the request named; a task whose O(target) is another
+        Library or project is refused before anything changes.
     type: str
     choices: [auto, request, approve]
     default: auto
@@ -317,6 +322,13 @@ def validate(params):
         params["migration_id"] = check_migration_id(params["migration_id"])
     if params["state"] == "undone":
         return _validate_undo(params)
+    if params["record"]:
+        raise ValidationError("record", "is used only with state: undone (the import record of the migration to "
+                                        "undo)")
+    if params["migration_id"] and params["approval"] != "approve":
+        raise ValidationError("migration_id", "is used only with approval: approve or state: undone; with approval: "
+                                              "%s a run builds a new migration (set approval: approve to approve "
+                                              "this one)" % params["approval"])
     body = _validate_approve(params) if params["approval"] == "approve" else _validate_build(params)
     if params["approval"] != "request":
         if not params["undo_dir"]:

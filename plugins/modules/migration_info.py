@@ -37,7 +37,8 @@ options:
         for approval), V(imported) or V(undo_success).
     type: str
   purpose:
-    description: The purposes to list (the server lists V(object_migration) only when none is given).
+    description: The purposes to list; an empty list lists V(object_migration), as the server does when none is
+      given.
     type: list
     elements: str
     choices: [object_migration, project_merge, migration_from_shared_file_store, migration_group,
@@ -123,7 +124,8 @@ def run(module, client, prepared):
     if params["migration_id"]:
         found = api.read(params["migration_id"], "all")
         return False, {"migrations": [found], "migration": found, "total": 1, "base_url": client.base_url}, None
-    listed = list(api.list_all(tuple(params["purpose"])))
+    # An empty list (a variable that holds none) is the default, not a filter that matches nothing.
+    listed = list(api.list_all(tuple(params["purpose"] or ["object_migration"])))
     chosen = listed
     if params["name"]:
         named = by_name([dict(r, name=str(r["packageInfo"].get("name"))) for r in listed], params["name"])

@@ -20,6 +20,7 @@ from ansible_collections.mstr.migration.plugins.module_utils.records import RECO
 from ansible_collections.mstr.migration.plugins.module_utils.runner import on_side, side_params
 from ansible_collections.mstr.migration.plugins.module_utils.transport import Client
 from ansible_collections.mstr.migration.tests.emulator.process import EmulatorProcess
+from ansible_collections.mstr.migration.tests.integration.gateway import Gateway
 
 from ansible_collections.mstr.migration.tests.unit.plugins.module_utils.emulated import DEMO, PASSWORD, TUTORIAL, YEAR, logged_in
 
@@ -197,6 +198,22 @@ def test_request_then_approve_by_two_users(pair, tmp_path):
     assert not changed and again["migration_id"] == asked["migration_id"]
 
 
+def test_a_request_run_again_creates_no_second_waiting_migration(pair, tmp_path):
+    """A re-run of the builder's job: the migration that waits is the answer, so that the approver's approval by
+    name still finds one; a change on the source is a new migration."""
+    source, target = pair
+    _changed, asked, _diff = workstation.Migration(*sides(pair), options(tmp_path, approval="request"), False).run()
+    for check_mode in (True, False):
+        changed, again, _diff = workstation.Migration(*sides(pair), options(tmp_path, approval="request"),
+                                                      check_mode).run()
+        assert not changed and again["migration_id"] == asked["migration_id"] and again["requested"]
+        assert again["source"]["import_request_status"] == "requested"
+    assert count(source, "POST /api/migrations") == 1 and len(migrations(source)) == 1
+    source.patch_object(TUTORIAL, YEAR, bumpVersion=True)
+    changed, third, _diff = workstation.Migration(*sides(pair), options(tmp_path, approval="request"), False).run()
+    assert changed and third["migration_id"] != asked["migration_id"] and len(migrations(source)) == 2
+
+
 def test_an_approval_refused_keeps_the_waiting_migration(pair, tmp_path):
     source, target = pair
     _changed, asked, _diff = workstation.Migration(*sides(pair), options(tmp_path, approval="request"), False).run()
@@ -321,6 +338,24 @@ def test_a_record_of_the_classic_route_is_not_undone_here(tmp_path):
     assert caught.value.option == "record"
 
 
+@pytest.mark.parametrize("given", ["x", "../../api/sessions", "a" * 32 + ":" + "b" * 31])
+def test_a_record_whose_migration_id_is_damaged_is_named_before_any_request(tmp_path, given):
+    """Not later, as migration_id (an option the task did not set), after both logins."""
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps({"format": RECORD_FORMAT, "route": "workstation", "migration": {"id": given},
+                                "target": {"base_url": "https://t/MicroStrategyLibrary"}}))
+    with pytest.raises(ValidationError) as caught:
+        workstation.load_record(str(path))
+    assert caught.value.option == "record" and "damaged" in caught.value.message
+
+
+def test_a_records_migration_id_is_given_upper_case(tmp_path):
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps({"format": RECORD_FORMAT, "route": "workstation",
+                                "migration": {"id": "a" * 32 + ":" + "b" * 32}}))
+    assert workstation.load_record(str(path))["migration_id"] == "A" * 32 + ":" + "B" * 32
+
+
 # ------------------------------------------------------------------ the two sides' options
 def test_a_side_takes_the_tasks_options_it_leaves_unset():
     params = {"base_url": "https://both/MicroStrategyLibrary", "username": "u", "password": "p", "project_id": DEMO,
@@ -401,3 +436,129 @@ def test_the_project_header_goes_only_where_the_pages_send_it():
     configuration = _Answering({"id": mid, "packageInfo": {}, "importInfo": {}})
     MigrationApi(configuration, DEMO, "configuration").create({})
     assert configuration.sent[0][2]["project_id"] is None
+
+
+def _interrupt(*_args, **_kwargs):
+    raise KeyboardInterrupt
+
+
+def test_a_task_stopped_while_the_target_imports_keeps_the_migration_and_writes_its_record(pair, tmp_path):
+    """Ctrl-C (or SIGTERM, which the runner turns into it) after the target accepted the import: the failure names
+    the migration and the record says what is known, as after a wait_timeout."""
+    source, target = pair
+    s_side, t_side = sides(pair)
+    t_side.api.wait_imported = _interrupt
+    with pytest.raises(MstrError) as caught:
+        workstation.Migration(s_side, t_side, options(tmp_path), False).run()
+    error = caught.value
+    assert "stopped" in error.message and "kept on both sides" in error.message
+    assert error.details["migration_id"] and error.details["side"] == "target"
+    record = json.loads(open(error.details["record"]).read())
+    assert record["migration"]["id"] == error.details["migration_id"] and record["route"] == "workstation"
+    assert [m["roles"] for m in migrations(source)] == [["source"]]
+    assert [m["roles"] for m in migrations(target)] == [["target"]]
+
+
+def test_a_task_stopped_while_the_package_builds_deletes_the_migration_on_the_source(pair, tmp_path):
+    source, target = pair
+    s_side, t_side = sides(pair)
+    s_side.api.wait_created = _interrupt
+    with pytest.raises(MstrError) as caught:
+        workstation.Migration(s_side, t_side, options(tmp_path), False).run()
+    assert "stopped" in caught.value.message and "deleted on the source" in caught.value.message
+    assert caught.value.details["migration_kept"] is False
+    assert migrations(source) == [] and migrations(target) == [] and os.listdir(str(tmp_path)) == []
+
+
+def test_an_import_whose_answer_is_lost_on_the_way_is_followed_not_deleted(pair, tmp_path):
+    """A gateway's page in place of the import's answer, after the target accepted it: the migration was deleted
+    on the source and the task said nothing was imported, while the target had imported it (and no record)."""
+    source, target = pair
+    gateway = Gateway(target.base_url).start()
+    try:
+        gateway.rules = {"page": {"match": r"^PUT /MicroStrategyLibrary/api/migrations/[^/]+$",
+                                  "body": "<html>502 Bad Gateway</html>", "content_type": "text/html"}}
+        s_side, _t_side = sides(pair)
+        t_side = workstation.Side("target", logged_in_at(gateway.base_url), DEMO, "project")
+        changed, result, _diff = workstation.Migration(s_side, t_side, options(tmp_path), False).run()
+    finally:
+        gateway.stop()
+    assert changed and result["imported"] and result["record"]
+    assert any("could not be used" in note for note in result["notes"])
+    assert [m["roles"] for m in migrations(source)] == [["source"]]
+    assert [m["importStatus"] for m in migrations(target)] == ["imported"]
+
+
+def test_an_import_the_target_refused_still_deletes_the_migration(pair, tmp_path):
+    source, target = pair
+    target.faults(fail_next=1, fail_status=400, fail_code="ERR006", fail_match="^PUT /api/migrations/[^/]+$")
+    with pytest.raises(MstrError) as caught:
+        workstation.Migration(*sides(pair), options(tmp_path), False).run()
+    assert "deleted on the source" in caught.value.message and caught.value.details["migration_kept"] is False
+    assert migrations(source) == [] and migrations(target) == [] and os.listdir(str(tmp_path)) == []
+
+
+def logged_in_at(base_url):
+    client = Client(base_url, backoff=0.01)
+    client.login("standard", "administrator", PASSWORD)
+    return client
+
+
+@pytest.mark.parametrize("environment, project, option", [
+    ({"id": "https://prod.example.com/MicroStrategyLibrary/"}, DEMO, "target.base_url"),
+    (None, TUTORIAL, "target.project_id"),
+])
+def test_an_approval_imports_only_into_the_target_it_was_requested_for(pair, tmp_path, environment, project, option):
+    """The approver's task naming another Library (or project) than the request did imported it there."""
+    source, target = pair
+    _changed, asked, _diff = workstation.Migration(*sides(pair), options(tmp_path, approval="request"), False).run()
+    s_side, _t_side = sides(pair)
+    other = workstation.Side("target", logged_in(target), project, "project", environment)
+    with pytest.raises(ValidationError) as caught:
+        workstation.Migration(s_side, other, options(tmp_path, approval="approve", body=None,
+                                                     migration_id=asked["migration_id"]), False).run()
+    assert caught.value.option == option and "nothing was done" in caught.value.message
+    assert [m["importRequestStatus"] for m in migrations(source)] == ["requested"]
+    assert migrations(target) == [] and os.listdir(str(tmp_path)) == []
+
+
+def test_an_approval_by_name_takes_the_request_for_its_own_target(pair, tmp_path):
+    """One name requested for two targets (test, then prod): the approver of each finds its own by name."""
+    source, target = pair
+    prod = {"id": "https://prod.example.com/MicroStrategyLibrary/"}
+    s_side, _t_side = sides(pair)
+    workstation.Migration(s_side, workstation.Side("target", logged_in(target), DEMO, "project", prod),
+                          options(tmp_path, approval="request"), False).run()
+    _changed, asked, _diff = workstation.Migration(*sides(pair), options(tmp_path, approval="request"), False).run()
+    assert len(migrations(source)) == 2
+    changed, done, _diff = workstation.Migration(*sides(pair), options(tmp_path, approval="approve", body=None),
+                                                 False).run()
+    assert changed and done["imported"] and done["migration_id"] == asked["migration_id"]
+
+
+def test_a_creation_whose_answer_is_lost_leaves_no_migration_on_the_source(pair, tmp_path):
+    """A gateway's page in place of the creation's answer: the source had created the migration, which each run
+    left behind (one more per re-run), unnamed in the failure."""
+    source, target = pair
+    gateway = Gateway(source.base_url).start()
+    try:
+        gateway.rules = {"page": {"match": r"^POST /MicroStrategyLibrary/api/migrations$",
+                                  "body": "<html>502 Bad Gateway</html>", "content_type": "text/html"}}
+        s_side = workstation.Side("source", logged_in_at(gateway.base_url), TUTORIAL, "project")
+        _s_side, t_side = sides(pair)
+        with pytest.raises(MstrError) as caught:
+            workstation.Migration(s_side, t_side, options(tmp_path), False).run()
+    finally:
+        gateway.stop()
+    assert caught.value.details["step"] == "creating the migration"
+    assert "created migration" in caught.value.message and caught.value.details["migration_kept"] is False
+    assert migrations(source) == [] and migrations(target) == []
+
+
+def test_a_creation_the_source_refused_lists_nothing_more(pair, tmp_path):
+    source, target = pair
+    source.faults(fail_next=1, fail_status=400, fail_code="ERR006", fail_match="^POST /api/migrations$")
+    with pytest.raises(MstrError) as caught:
+        workstation.Migration(*sides(pair), options(tmp_path), False).run()
+    assert "anyway" not in caught.value.message and migrations(source) == []
+    assert count(source, "GET /api/migrations") == 1  # the list before the creation only

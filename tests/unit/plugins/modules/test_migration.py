@@ -55,6 +55,10 @@ def test_a_whole_migration_is_valid(tmp_path):
     ({"migration_id": "not:an:id"}, "migration_id"),
     ({"state": "undone"}, "migration_id"),
     ({"state": "undone", "migration_id": MID, "record": "/x.json"}, "migration_id"),
+    # Set but not used: a new migration was built instead of the one named.
+    ({"migration_id": MID}, "migration_id"),
+    ({"approval": "request", "migration_id": MID}, "migration_id"),
+    ({"record": "/x.json"}, "record"),
 ])
 def test_a_wrong_option_is_named(tmp_path, changes, option):
     assert option_of(params(tmp_path, **changes)) == option
@@ -73,3 +77,12 @@ def test_an_undo_from_a_record_of_another_target_is_refused(tmp_path):
     good = params(tmp_path, state="undone", record=str(record),
                   target={"base_url": "https://elsewhere/MicroStrategyLibrary/"})
     assert migration.validate(good)["record"]["migration_id"] == MID
+
+
+@pytest.mark.parametrize("value", [0, -1, float("nan"), float("inf")])
+def test_a_wait_timeout_that_is_no_positive_number_is_named(tmp_path, value):
+    """NaN passed the check (it compares false with 0) and made every wait endless."""
+    from ansible_collections.mstr.migration.plugins.module_utils.arguments import check_positive
+    with pytest.raises(ValidationError) as caught:
+        check_positive(value, "wait_timeout")
+    assert caught.value.option == "wait_timeout"
