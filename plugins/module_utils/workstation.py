@@ -303,7 +303,7 @@ class Migration:
     def _before_approval(self) -> None:
         """Wait for the package, validate, request: a failure deletes the migration on the source."""
         mid = self.migration_id
-        try:
+        with self._discarded_on_failure():
             with self.source.step("building the package", migration_id=mid):
                 built = self.source.api.wait_created(mid, self.options["wait_timeout"])
             self.elapsed["create"] = built["elapsed"]
@@ -312,13 +312,24 @@ class Migration:
                 self._validate()
             with self.source.step("requesting the import", migration_id=mid):
                 self.records[SOURCE] = self.source.api.set_import_request(mid, "requested")
+
+    @contextlib.contextmanager
+    def _discarded_on_failure(self):
+        """A failure or a stop inside, before the target has the import: the migration is deleted on the source."""
+        try:
+            yield
         except MstrError as exc:
             self._discard(exc)
             raise
         except KeyboardInterrupt:
-            exc = MstrError("%s before migration %s was imported" % (STOPPED, mid), migration_id=mid)
-            self._discard(exc)
-            raise exc from None
+            raise self._stopped_before_import() from None
+
+    def _stopped_before_import(self) -> MstrError:
+        """Ctrl-C or SIGTERM before the target had the import: the migration is deleted on the source."""
+        exc = MstrError("%s before migration %s was imported" % (STOPPED, self.migration_id),
+                        migration_id=self.migration_id)
+        self._discard(exc)
+        return exc
 
     def _validate(self) -> None:
         mid = self.migration_id
@@ -431,7 +442,7 @@ class Migration:
 
     def _approve_and_import(self) -> tuple:
         mid = self.migration_id
-        try:
+        with self._discarded_on_failure():
             with self.source.step("approving the import", migration_id=mid):
                 self.source.api.set_import_request(mid, "approved")
             self.approved = True
@@ -440,13 +451,6 @@ class Migration:
             self.records[SOURCE] = record
             replica = copy.deepcopy(record)
             replica["packageInfo"]["replicated"] = True
-        except MstrError as exc:
-            self._discard(exc)
-            raise
-        except KeyboardInterrupt:
-            exc = MstrError("%s before migration %s was imported" % (STOPPED, mid), migration_id=mid)
-            self._discard(exc)
-            raise exc from None
         try:
             with self.target.step("starting the import", migration_id=mid):
                 self.target.api.start_import(mid, replica, self.options["generate_undo"])
@@ -484,9 +488,7 @@ class Migration:
     def _interrupted_import(self):
         mid = self.migration_id
         if self._target_accepted() is False:
-            exc = MstrError("%s before migration %s was imported" % (STOPPED, mid), migration_id=mid)
-            self._discard(exc)
-            raise exc from None
+            raise self._stopped_before_import() from None
         exc = MstrError("%s while the target was importing migration %s; it is kept on both sides"
                         % (STOPPED, mid), migration_id=mid,
                         side=TARGET, step="importing")
